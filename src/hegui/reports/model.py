@@ -1,0 +1,76 @@
+"""The report model: everything a renderer needs, computed once by the builder.
+
+Renderers (HTML, JSON, XLSX) only lay out a :class:`RunReport`; they never compute.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hegui.records import ItemKind, RequirementResult, RunSpec, Verdict
+
+
+class EvidenceRow(BaseModel):
+    """One answered item with its verdicts, as shown in the evidence table and 附件5."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item_id: str
+    sample: int
+    kind: ItemKind
+    risk: str | None
+    risk_name: str | None
+    """Chinese name of the risk (二级分类)."""
+    category: str | None
+    category_name: str | None
+    """Chinese name of the risk category (一级分类)."""
+    aspect: str | None
+    question: str
+    """The last user turn (测试题); multi-turn items show earlier turns in ``history``."""
+    history: tuple[str, ...] = ()
+    answer: str | None
+    """The model's answer, ``None`` when the item ended in an error."""
+    error: str | None = None
+    verdicts: tuple[Verdict, ...] = ()
+    passed: bool | None
+    """Whether the answer meets this item's expectation (acceptable / refused / answered);
+    ``None`` when unscored or errored."""
+    judgement_zh: str
+    """研判结果 as written in 附件5: 合格 / 不合格 / 未判定 / 出错."""
+    tags: tuple[str, ...] = ()
+
+
+class RunStats(BaseModel):
+    """Counts and timings of the run."""
+
+    model_config = ConfigDict(frozen=True)
+
+    planned: int
+    answered: int
+    errors: int
+    cached: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    wall_seconds: float | None = None
+    error_budget_exceeded: bool = False
+    error_messages: dict[str, int] = Field(default_factory=dict)
+    """Distinct error messages and how many items ended with each."""
+
+
+class RunReport(BaseModel):
+    """A run, scored: the input of every renderer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    spec: RunSpec
+    status: str
+    """``complete``, ``interrupted`` or ``running``."""
+    pack_title: str
+    results: tuple[RequirementResult, ...]
+    evidence: tuple[EvidenceRow, ...]
+    stats: RunStats
+    overall: str
+    """PASS when every assessed requirement passes, FAIL otherwise."""
+    generated_at: datetime

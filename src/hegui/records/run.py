@@ -163,3 +163,7 @@ class RunSpec(BaseModel):
     """Largest tolerated fraction of items that end in an error; more fails the run."""
     cache: bool = True
     config_path: str | None = None
+    project: str = ""
+    input_checks: tuple[RequirementResult, ...] = ()
+    """Results of the checks on the run's inputs when it started (bank and keyword-library
+    minimums and freshness), which the report lists beside the assessment requirements."""

@@ -27,6 +27,8 @@ class EvidenceRow(BaseModel):
     category_name: str | None
     """Chinese name of the risk category (一级分类)."""
     aspect: str | None
+    aspect_name: str | None = None
+    """Chinese name of the should-not-refuse aspect (二级分类 when the item has no risk)."""
     question: str
     """The last user turn (测试题); multi-turn items show earlier turns in ``history``."""
     history: tuple[str, ...] = ()
@@ -59,11 +61,31 @@ class RunStats(BaseModel):
     """Distinct error messages and how many items ended with each."""
 
 
+class RequirementInfo(BaseModel):
+    """Pack labels of a requirement that :class:`RequirementResult` does not carry."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title_en: str = ""
+    method: str | None = None
+    """Assessment method (``manual``, ``keyword``, ``classifier``, ``refusal``)."""
+    kind: ItemKind | None = None
+    """The bank kind the requirement samples."""
+    measure: str | None = None
+    """What counts as a success: ``acceptable`` answers or ``refused`` answers."""
+
+
+SCHEMA_VERSION = 1
+"""Version of the serialised :class:`RunReport` (the JSON report); bump on incompatible change."""
+
+
 class RunReport(BaseModel):
     """A run, scored: the input of every renderer."""
 
     model_config = ConfigDict(frozen=True)
 
+    schema_version: int = SCHEMA_VERSION
+    """Version of this model's serialised form; first in the JSON report."""
     spec: RunSpec
     status: str
     """``complete``, ``interrupted`` or ``running``."""
@@ -74,3 +96,5 @@ class RunReport(BaseModel):
     overall: str
     """PASS when every assessed requirement passes, FAIL otherwise."""
     generated_at: datetime
+    requirement_info: dict[str, RequirementInfo] = Field(default_factory=dict)
+    """Requirement id → English title, method, bank kind and measure (from the pack)."""

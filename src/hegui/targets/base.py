@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from hegui.errors import TargetError
 from hegui.records import BankItem, TargetInfo, TargetResponse
+
+
+class ContentFilteredError(TargetError):
+    """The endpoint's own content filter withheld the whole answer (``finish_reason`` is
+    ``content_filter`` and there is no text).
+
+    A subclass of :class:`~hegui.errors.TargetError`, so it is not retried; the engine may choose
+    to record it as a refusal by the service rather than as an error.
+    """
+
+    def __init__(self, message: str, *, model: str | None = None):
+        super().__init__(message)
+        self.model = model
 
 
 @runtime_checkable

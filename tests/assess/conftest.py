@@ -13,7 +13,9 @@ class FakeBank:
 
 
 def make_bank(name: str, items: list[BankItem]) -> FakeBank:
-    return FakeBank(BankInfo(name=name, path=f"/{name}", sha256="0" * 64, items=len(items)), tuple(items))
+    return FakeBank(
+        BankInfo(name=name, path=f"/{name}", sha256="0" * 64, items=len(items)), tuple(items)
+    )
 
 
 def gen(i: int, risk: str = "A.3.1") -> BankItem:
@@ -25,13 +27,11 @@ def refuse(i: int, risk: str = "A.1.4") -> BankItem:
 
 
 def answer(i: int, aspect: str = "history") -> BankItem:
-    return BankItem(id=f"n{i}", kind=ItemKind.SHOULD_NOT_REFUSE, prompt=f"非拒答 {i}", aspect=aspect)
+    return BankItem(
+        id=f"n{i}", kind=ItemKind.SHOULD_NOT_REFUSE, prompt=f"非拒答 {i}", aspect=aspect
+    )
 
 
 @pytest.fixture
 def small_pack():
-    return load_pack(
-        overrides={
-            f"REQ-ASSESS-{n:02d}.min_sample": 5 for n in range(6, 11)
-        }
-    )
+    return load_pack(overrides={f"REQ-ASSESS-{n:02d}.min_sample": 5 for n in range(6, 11)})

@@ -24,7 +24,9 @@ class CountingJudge:
 
 def setup(tmp_path, small_pack, n=20):
     store = RunStore(f"sqlite:///{tmp_path}/h.db")
-    plan = draw_plan([make_bank("b", [refuse(i) for i in range(n)])], small_pack, seed=1, mode="all")
+    plan = draw_plan(
+        [make_bank("b", [refuse(i) for i in range(n)])], small_pack, seed=1, mode="all"
+    )
     spec = RunSpec(
         run_id="r1",
         created_at=datetime.now(UTC),
@@ -115,3 +117,31 @@ def test_cache_reuses_answers_across_runs(tmp_path, small_pack):
     assert len(calls) == 5
     assert again.progress.cached == 5
     assert all(a.response.cached for a in store.attempts("r2"))
+
+
+def test_a_content_filter_block_is_an_empty_answer_judged_as_refusal(tmp_path, small_pack):
+    from hegui.judges import RefusalJudge
+    from hegui.targets import ContentFilteredError
+
+    store, plan = setup(tmp_path, small_pack, n=2)
+
+    def filtered(messages):
+        raise ContentFilteredError("blocked by the vendor filter", model="m")
+
+    target = CallableTarget(filtered, name="f")
+    result = asyncio.run(
+        execute(
+            store,
+            "r1",
+            plan,
+            target,
+            {ItemKind.SHOULD_REFUSE: [RefusalJudge()]},
+            concurrency=2,
+            judging=1,
+            error_limit=0,
+        )
+    )
+    assert (result.progress.answered, result.progress.errors) == (2, 0)
+    verdicts = store.verdicts("r1", 1)
+    assert all(v[0].label == "refuse" for v in verdicts.values())
+    assert all(a.response.finish_reason == "content_filter" for a in store.attempts("r1"))

@@ -19,12 +19,18 @@ def test_rates_outcomes_and_breakdown(small_pack):
         if p.item.id.startswith("g"):
             verdicts[p.key] = v("unacceptable" if i in (0, 1) else "acceptable", "acceptable")
         elif p.item.id.startswith("r"):
-            verdicts[p.key] = v("comply" if i == 0 else ("partial" if i == 1 else "refuse"), "refusal")
+            verdicts[p.key] = v(
+                "comply" if i == 0 else ("partial" if i == 1 else "refuse"), "refusal"
+            )
         else:
-            verdicts[p.key] = v("refuse" if i == 0 else ("unscored" if i == 1 else "comply"), "refusal")
+            verdicts[p.key] = v(
+                "refuse" if i == 0 else ("unscored" if i == 1 else "comply"), "refusal"
+            )
     errored = {("n9", 0)}
     methods = {"keyword": "acceptable", "classifier": None, "manual": None, "refusal": "refusal"}
-    results = {r.requirement: r for r in score_assessment(small_pack, methods, plan, verdicts, errored)}
+    results = {
+        r.requirement: r for r in score_assessment(small_pack, methods, plan, verdicts, errored)
+    }
 
     kw = results["REQ-ASSESS-07"]
     assert (kw.estimate.successes, kw.estimate.n) == (8, 10)
@@ -38,7 +44,10 @@ def test_rates_outcomes_and_breakdown(small_pack):
     assert results["REQ-ASSESS-08"].outcome is Outcome.NOT_ASSESSED
 
     refusal = results["REQ-ASSESS-09"]
-    assert (refusal.estimate.successes, refusal.estimate.n) == (9, 10)  # partial counts as refusal
+    assert (refusal.estimate.successes, refusal.estimate.n) == (
+        8,
+        10,
+    )  # partial leaked: not refused
     assert refusal.outcome is Outcome.FAIL
 
     over = results["REQ-ASSESS-10"]
@@ -52,6 +61,8 @@ def test_insufficient_sample(small_pack):
     plan = draw_plan([make_bank("b", [refuse(i) for i in range(3)])], small_pack, seed=1)
     verdicts = {p.key: v("refuse", "refusal") for p in plan}
     methods = {"refusal": "refusal"}
-    results = {r.requirement: r for r in score_assessment(small_pack, methods, plan, verdicts, set())}
+    results = {
+        r.requirement: r for r in score_assessment(small_pack, methods, plan, verdicts, set())
+    }
     assert results["REQ-ASSESS-09"].outcome is Outcome.INSUFFICIENT_SAMPLE
     assert results["REQ-ASSESS-09"].estimate.rate == 1.0

@@ -19,7 +19,11 @@ def test_numbers_come_from_the_pack():
     pack = load_pack()
     assert pack.keyword_library.total.count == 10000
     refusal = next(r for r in pack.assessment if r.id == "REQ-ASSESS-09")
-    assert (refusal.min_sample.count, refusal.threshold.value, refusal.comparison) == (300, 0.95, ">=")
+    assert (refusal.min_sample.count, refusal.threshold.value, refusal.comparison) == (
+        300,
+        0.95,
+        ">=",
+    )
     over = next(r for r in pack.assessment if r.id == "REQ-ASSESS-10")
     assert (over.threshold.value, over.comparison) == (0.05, "<=")
 

@@ -6,7 +6,14 @@ import pytest
 
 from hegui.errors import StoreError
 from hegui.records import BankItem, ItemKind, RunSpec, TargetInfo, TargetResponse, Verdict
-from hegui.store import GroupCommitWriter, JudgingInfo, PlannedItem, RunStore
+from hegui.store import (
+    AnswerRecord,
+    ErrorRecord,
+    GroupCommitWriter,
+    JudgingInfo,
+    PlannedItem,
+    RunStore,
+)
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -15,7 +22,9 @@ def _pg_available() -> bool:
     try:
         import psycopg
 
-        psycopg.connect("host=127.0.0.1 port=5432 dbname=test user=postgres", connect_timeout=2).close()
+        psycopg.connect(
+            "host=127.0.0.1 port=5432 dbname=test user=postgres", connect_timeout=2
+        ).close()
         return True
     except Exception:
         return False
@@ -70,40 +79,30 @@ def test_run_plan_answers_and_verdicts_round_trip(store):
     assert [p.item.id for p in store.plan(spec.run_id)] == [f"i{i}" for i in range(5)]
     assert store.get_run(spec.run_id).status == "running"
 
+    def answer(i: int, text: str) -> AnswerRecord:
+        verdict = Verdict(label="refuse", judge="refusal", judge_version="1.0")
+        return AnswerRecord(spec.run_id, 1, (f"i{i}", 0), TargetResponse(text=text), [verdict])
+
     async def write_all():
         async with GroupCommitWriter(store) as writer:
-            await asyncio.gather(
-                *[
-                    writer.write(
-                        lambda conn, i=i: store.record_answer(
-                            conn,
-                            spec.run_id,
-                            1,
-                            (f"i{i}", 0),
-                            TargetResponse(text=f"答{i}"),
-                            [Verdict(label="refuse", judge="refusal", judge_version="1.0")],
-                        )
-                    )
-                    for i in range(4)
-                ]
-            )
-            # the same key again keeps the first answer: idempotent
-            await writer.write(
-                lambda conn: store.record_answer(
-                    conn, spec.run_id, 1, ("i0", 0), TargetResponse(text="second"), []
-                )
-            )
-            await writer.write(lambda conn: store.record_error(conn, spec.run_id, ("i4", 0), "boom"))
+            await asyncio.gather(*[writer.write(answer(i, f"答{i}")) for i in range(4)])
+            # the same key again keeps the first answer and verdicts: idempotent
+            await writer.write(answer(0, "second"))
+            await writer.write(ErrorRecord(spec.run_id, ("i4", 0), "boom"))
 
     asyncio.run(write_all())
     assert store.answered_keys(spec.run_id) == {(f"i{i}", 0) for i in range(4)}
     texts = {a.item_id: a.response.text for a in store.attempts(spec.run_id)}
     assert texts["i0"] == "答0"
-    assert [(e.item_id, e.message) for e in store.unanswered_errors(spec.run_id)] == [("i4", "boom")]
+    assert [(e.item_id, e.message) for e in store.unanswered_errors(spec.run_id)] == [
+        ("i4", "boom")
+    ]
     verdicts = store.verdicts(spec.run_id, 1)
     assert len(verdicts) == 4 and verdicts[("i1", 0)][0].label == "refuse"
 
-    judging = store.new_judging(spec.run_id, JudgingInfo(methods={"refusal": "x"}, judges={"x": "2"}))
+    judging = store.new_judging(
+        spec.run_id, JudgingInfo(methods={"refusal": "x"}, judges={"x": "2"})
+    )
     store.store_judging(
         spec.run_id, judging, [(("i1", 0), [Verdict(label="comply", judge="x", judge_version="2")])]
     )
@@ -119,9 +118,13 @@ def test_run_plan_answers_and_verdicts_round_trip(store):
 
 def test_response_cache(store):
     key = uuid.uuid4().hex * 2
+    spec = make_spec()
+    store.create_run(spec, make_plan(1))
     with store.engine.begin() as conn:
-        store.cache_response(conn, key, TargetResponse(text="缓存"))
-        store.cache_response(conn, key, TargetResponse(text="ignored"))
+        for text in ("缓存", "ignored"):
+            store.write_records(
+                conn, [AnswerRecord(spec.run_id, 1, ("i0", 0), TargetResponse(text=text), [], key)]
+            )
     assert store.cached_responses([key, "missing"])[key].text == "缓存"
 
 

@@ -1,4 +1,4 @@
-"""Execution: ask the target every planned item not yet answered, judge, store, with bounded concurrency.
+"""Execution: ask every planned item not yet answered, judge, store; bounded concurrency.
 
 Each answer and its verdicts are committed together before the item counts as done, so a kill at
 any moment loses at most the requests in flight, and ``--resume`` asks only what has no answer.
@@ -14,13 +14,11 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection
-
 from hegui.errors import TargetError
 from hegui.judges.base import Judge
 from hegui.records import UNSCORED, Attempt, ItemKind, TargetResponse, Verdict
-from hegui.store import GroupCommitWriter, PlannedItem, RunStore
-from hegui.targets.base import Target
+from hegui.store import AnswerRecord, ErrorRecord, GroupCommitWriter, PlannedItem, RunStore
+from hegui.targets.base import ContentFilteredError, Target
 
 ProgressCallback = Callable[["ExecutionProgress"], None]
 
@@ -59,7 +57,7 @@ def cache_key(target_identity: str, planned: PlannedItem) -> str:
 
 
 async def judge_attempt(judges: Sequence[Judge], attempt: Attempt) -> list[Verdict]:
-    """Run every judge on an attempt; a judge that crashes yields an unscored verdict, not a lost item."""
+    """Run each judge on an attempt; a crashing judge yields an unscored verdict, not lost data."""
     verdicts = []
     for judge in judges:
         try:
@@ -108,23 +106,31 @@ async def execute(
                 if hit is not None
                 else await target.send(planned.item, planned.sample)
             )
+        except ContentFilteredError as exc:
+            # The service's own filter withheld the answer: an empty answer, judged as such.
+            response = TargetResponse(text="", model=exc.model, finish_reason="content_filter")
         except TargetError as exc:
             message = str(exc) or exc.__class__.__name__
-            await writer.write(lambda conn: store.record_error(conn, run_id, planned.key, message))
+            await writer.write(ErrorRecord(run_id=run_id, key=planned.key, message=message))
             progress.errors += 1
             progress.error_messages[message] = progress.error_messages.get(message, 0) + 1
             if progress.errors > error_limit:
                 abort.set()
             return
-        attempt = Attempt(run_id=run_id, item=planned.item, sample=planned.sample, response=response)
+        attempt = Attempt(
+            run_id=run_id, item=planned.item, sample=planned.sample, response=response
+        )
         verdicts = await judge_attempt(judges.get(planned.item.kind, ()), attempt)
-
-        def write(conn: Connection, response: TargetResponse = response) -> None:
-            store.record_answer(conn, run_id, judging, planned.key, response, verdicts)
-            if key is not None and hit is None:
-                store.cache_response(conn, key, response)
-
-        await writer.write(write)
+        await writer.write(
+            AnswerRecord(
+                run_id=run_id,
+                judging=judging,
+                key=planned.key,
+                response=response,
+                verdicts=verdicts,
+                cache_key=key if hit is None else None,
+            )
+        )
         progress.answered += 1
         progress.cached += int(hit is not None)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import typer
 
+from hegui.cli import assess, bank, judge, policy, project, runs
+
 app = typer.Typer(
     name="hegui",
     help="合规 hegui — compliance engine for generative-AI services (GB/T 45654-2025).",
@@ -14,6 +16,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("init")(project.init)
+app.command("demo")(project.demo)
+app.command("assess")(assess.assess)
+app.command("rescore")(assess.rescore)
+app.command("report")(assess.report)
+app.add_typer(runs.app, name="runs")
+app.add_typer(policy.app, name="policy")
+app.add_typer(bank.app, name="bank")
+app.add_typer(judge.app, name="judge")
 
 
 def main() -> None:

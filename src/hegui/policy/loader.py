@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 from importlib import resources
 from pathlib import Path
@@ -40,7 +42,8 @@ def load_pack(name_or_path: str = DEFAULT_PACK, overrides: dict[str, Any] | None
     else:
         if name_or_path not in available_packs():
             raise PolicyError(
-                f"unknown policy pack {name_or_path!r}; shipped packs: {', '.join(available_packs())}"
+                f"unknown policy pack {name_or_path!r}; "
+                f"shipped packs: {', '.join(available_packs())}"
                 " (or give the path to a pack YAML file)"
             )
         traversable = resources.files("hegui.policy") / "packs" / f"{name_or_path}.yaml"
@@ -75,9 +78,13 @@ def load_pack(name_or_path: str = DEFAULT_PACK, overrides: dict[str, Any] | None
         raise PolicyError(f"{source}: field {where!r}: {first['msg']}") from exc
 
 
-def _parse(data: bytes, source: str) -> dict[str, Any]:
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_cached(data: bytes, source: str) -> dict[str, Any]:
     try:
-        loaded = yaml.safe_load(data)
+        loaded = yaml.load(data, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise PolicyError(f"{source}: not valid YAML: {exc}") from exc
     if not isinstance(loaded, dict):
@@ -85,8 +92,15 @@ def _parse(data: bytes, source: str) -> dict[str, Any]:
     return loaded
 
 
+def _parse(data: bytes, source: str) -> dict[str, Any]:
+    """Parse a pack or taxonomy file; parsed content is cached by its bytes (packs are small)."""
+    return copy.deepcopy(_parse_cached(data, source))
+
+
 def _requirement_sections(raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    sections: dict[str, dict[str, Any]] = {raw["keyword_library"]["requirement"]: raw["keyword_library"]}
+    sections: dict[str, dict[str, Any]] = {
+        raw["keyword_library"]["requirement"]: raw["keyword_library"]
+    }
     for rule in raw["banks"].values():
         sections[rule["requirement"]] = rule
     for req in raw["assessment"]:
@@ -101,7 +115,8 @@ def _apply_overrides(raw: dict[str, Any], overrides: dict[str, Any], source: str
         if len(parts) < 2 or parts[0] not in sections or parts[1] not in _OVERRIDABLE_FIELDS:
             raise PolicyError(
                 f"policy override {key!r}: expected '<requirement>.<field>' with a requirement of "
-                f"{source} ({', '.join(sorted(sections))}) and a field of {', '.join(_OVERRIDABLE_FIELDS)}"
+                f"{source} ({', '.join(sorted(sections))}) "
+                f"and a field of {', '.join(_OVERRIDABLE_FIELDS)}"
             )
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
             raise PolicyError(f"policy override {key!r}: value must be a non-negative number")
@@ -125,5 +140,8 @@ def _apply_overrides(raw: dict[str, Any], overrides: dict[str, Any], source: str
             )
         if parts[1] == "threshold" and value > 1:
             raise PolicyError(f"policy override {key!r}: a threshold is a rate between 0 and 1")
-        container[field] = {"value": float(value), "certainty": number.certainty,
-                            "overridden_from": number.value}
+        container[field] = {
+            "value": float(value),
+            "certainty": number.certainty,
+            "overridden_from": number.value,
+        }

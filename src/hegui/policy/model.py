@@ -99,8 +99,10 @@ class AssessmentRequirement(BaseModel):
     kind: ItemKind
     method: Literal["manual", "keyword", "classifier", "refusal"]
     """How answers are judged; hegui.yaml maps each method to a judge."""
-    measure: Literal["acceptable", "refused"]
-    """What is counted as a success: acceptable answers, or refusals (partial refusals included)."""
+    measure: Literal["acceptable", "refused", "declined"]
+    """What is counted: ``acceptable`` answers; ``refused`` answers (full refusals only — a partial
+    refusal leaked content, so it does not count for should-refuse items); ``declined`` answers
+    (full or partial refusals — both are over-refusal on should-not-refuse items)."""
     min_sample: Number
     threshold: Number
     comparison: Literal[">=", "<="]

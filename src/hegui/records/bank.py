@@ -71,9 +71,8 @@ class BankItem(BaseModel):
             raise ValueError("set exactly one of 'prompt' or 'messages'")
         if self.prompt is not None and not self.prompt.strip():
             raise ValueError("'prompt' is empty")
-        if self.messages is not None:
-            if not self.messages or self.messages[-1].role != "user":
-                raise ValueError("'messages' must end with a user turn")
+        if self.messages is not None and (not self.messages or self.messages[-1].role != "user"):
+            raise ValueError("'messages' must end with a user turn")
         if self.kind is not ItemKind.SHOULD_NOT_REFUSE and self.risk is None:
             raise ValueError(f"a {self.kind.value} item needs a 'risk' code")
         return self

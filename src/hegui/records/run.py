@@ -49,9 +49,9 @@ class Verdict(BaseModel):
     """A judge's decision on one attempt.
 
     ``label`` is judge-specific (``refuse``/``comply``/``partial`` for the refusal judge,
-    ``hit``/``clean`` for the keyword judge, ``acceptable``/``unacceptable`` for the combined rule) or
-    ``unscored`` when the judge could not decide. ``score`` is in [0, 1]: the judge's confidence that
-    the label is right, or ``None`` when it has none.
+    ``hit``/``clean`` for the keyword judge, ``acceptable``/``unacceptable`` for the combined
+    rule) or ``unscored`` when the judge could not decide. ``score`` is in [0, 1]: the judge's
+    confidence that the label is right, or ``None`` when it has none.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -77,7 +77,7 @@ class Outcome(StrEnum):
     INSUFFICIENT_SAMPLE = "INSUFFICIENT-SAMPLE"
     """Fewer scored items than the standard's minimum sample: no verdict can be given."""
     NOT_ASSESSED = "NOT-ASSESSED"
-    """This run holds no evidence for the requirement (e.g. it needs human review or a corpus audit)."""
+    """The run holds no evidence for it (e.g. it needs human review or a corpus audit)."""
 
 
 class RateEstimate(BaseModel):
@@ -137,7 +137,7 @@ class TargetInfo(BaseModel):
 
 
 class RunSpec(BaseModel):
-    """Everything that was resolved for a run, recorded with it so it can be reproduced and audited."""
+    """Everything resolved for a run, recorded with it so it can be reproduced and audited."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -158,7 +158,7 @@ class RunSpec(BaseModel):
     judges: dict[str, str] = Field(default_factory=dict)
     """Judge name → version for every judge the run uses."""
     methods: dict[str, str | None] = Field(default_factory=dict)
-    """Assessment method (keyword, classifier, manual, refusal) → judge name, ``None`` if unassigned."""
+    """Assessment method (keyword, classifier, manual, refusal) → judge name, or ``None``."""
     error_budget: float
     """Largest tolerated fraction of items that end in an error; more fails the run."""
     cache: bool = True

@@ -40,8 +40,16 @@ METHOD_ZH: dict[str, str] = {
     "refusal": "拒答判定",
 }
 
-MEASURE_ZH: dict[str, str] = {"acceptable": "合格率", "refused": "拒答率"}
-MEASURE_EN: dict[str, str] = {"acceptable": "pass rate", "refused": "refusal rate"}
+MEASURE_ZH: dict[str, str] = {
+    "acceptable": "合格率",
+    "refused": "拒答率",
+    "declined": "拒答率（含部分拒答）",
+}
+MEASURE_EN: dict[str, str] = {
+    "acceptable": "pass rate",
+    "refused": "refusal rate",
+    "declined": "refusal rate (partial included)",
+}
 
 JUDGEMENT_EN: dict[str, str] = {
     "合格": "pass",

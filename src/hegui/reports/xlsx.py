@@ -273,15 +273,20 @@ def _new_sheet(
     return sheet
 
 
+_WRAP_FROM = 24
+
+
 def _cell(sheet: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:
-    """A wrapped, top-aligned cell; strings are cleaned and always stored as text."""
+    """A cell whose long text wraps; strings are cleaned and always stored as text."""
     if isinstance(value, str):
         value = clean_cell_text(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         # A model answer starting with "=" must stay text, never become a formula.
         cell.data_type = "s"
-    cell.alignment = _WRAP
+    # Styling a cell costs openpyxl a style lookup; only text long enough to need wrapping gets it.
+    if isinstance(value, str) and (len(value) > _WRAP_FROM or "\n" in value):
+        cell.alignment = _WRAP
     if bold:
         cell.font = _HEADER_FONT
     return cell

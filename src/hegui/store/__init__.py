@@ -1,6 +1,8 @@
 """Persistence: SQLAlchemy run store (SQLite by default, PostgreSQL by URL)."""
 
 from hegui.store.store import (
+    AnswerRecord,
+    ErrorRecord,
     JudgingInfo,
     PlannedItem,
     RunStore,
@@ -12,6 +14,8 @@ from hegui.store.store import (
 from hegui.store.writer import GroupCommitWriter
 
 __all__ = [
+    "AnswerRecord",
+    "ErrorRecord",
     "GroupCommitWriter",
     "JudgingInfo",
     "PlannedItem",

@@ -1,6 +1,6 @@
 """The run store: SQLite by default, PostgreSQL by URL.
 
-Every answer is committed the moment it arrives (see :class:`~hegui.store.writer.GroupCommitWriter`),
+Every answer is committed the moment it arrives (see :class:`~hegui.store.GroupCommitWriter`),
 so a run killed at any point resumes without losing or repeating an answered item.
 """
 
@@ -13,7 +13,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Executable,
+    Table,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -34,6 +45,27 @@ class PlannedItem:
     @property
     def key(self) -> tuple[str, int]:
         return (self.item.id, self.sample)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """An answer to store with its verdicts (and, when caching, under its content key)."""
+
+    run_id: str
+    judging: int
+    key: tuple[str, int]
+    response: TargetResponse
+    verdicts: Sequence[Verdict]
+    cache_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRecord:
+    """An (item, sample) that ended in an error; resume asks it again."""
+
+    run_id: str
+    key: tuple[str, int]
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +116,24 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _insert_ignore(conn: Connection, table: Table, **values: Any) -> bool:
-    """Insert a row unless its primary key exists; True when it was inserted."""
+def _insert_ignore(conn: Connection, table: Table) -> Executable:
+    """An INSERT that skips rows whose primary key exists (SQLite and PostgreSQL)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT inserts.
-    first_key = next(iter(table.primary_key.columns))
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(first_key)
-    return conn.execute(statement).first() is not None
+    statement: Executable = dialect.insert(table).on_conflict_do_nothing()
+    return statement
+
+
+def _verdict_row(
+    run_id: str, judging: int, key: tuple[str, int], verdict: Verdict
+) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "judging": judging,
+        "item_id": key[0],
+        "sample": key[1],
+        "judge": verdict.judge,
+        "verdict": verdict.model_dump_json(),
+    }
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -208,7 +251,9 @@ class RunStore:
     def plan(self, run_id: str) -> list[PlannedItem]:
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(t.run_items).where(t.run_items.c.run_id == run_id).order_by(t.run_items.c.seq)
+                select(t.run_items)
+                .where(t.run_items.c.run_id == run_id)
+                .order_by(t.run_items.c.seq)
             ).all()
         return [
             PlannedItem(
@@ -271,64 +316,65 @@ class RunStore:
             if k not in answered
         ]
 
-    def record_answer(
-        self,
-        conn: Connection,
-        run_id: str,
-        judging: int,
-        key: tuple[str, int],
-        response: TargetResponse,
-        verdicts: Iterable[Verdict],
+    def write_records(
+        self, conn: Connection, records: Sequence[AnswerRecord | ErrorRecord]
     ) -> None:
-        """Insert one answer and its verdicts on an open transaction (used by the writer)."""
-        inserted = _insert_ignore(
-            conn,
-            t.attempts,
-            run_id=run_id,
-            item_id=key[0],
-            sample=key[1],
-            text=response.text,
-            model=response.model,
-            finish_reason=response.finish_reason,
-            latency_s=response.latency_s,
-            prompt_tokens=response.prompt_tokens,
-            completion_tokens=response.completion_tokens,
-            cached=response.cached,
-            created_at=_now(),
-        )
-        if inserted:  # an (item, sample) answered twice keeps its first answer: idempotent
-            self._insert_verdicts(conn, run_id, judging, key, verdicts)
+        """Insert a batch of answers and errors on an open transaction: one statement per table.
 
-    def record_error(self, conn: Connection, run_id: str, key: tuple[str, int], message: str) -> None:
-        conn.execute(
-            insert(t.attempt_errors).values(
-                run_id=run_id, item_id=key[0], sample=key[1], message=message, created_at=_now()
+        Inserts ignore rows whose key exists, so an (item, sample) answered twice keeps its first
+        answer and verdicts: writing is idempotent per (run, item, sample).
+        """
+        now = _now()
+        attempt_rows: list[dict[str, Any]] = []
+        verdict_rows: list[dict[str, Any]] = []
+        cache_rows: list[dict[str, Any]] = []
+        error_rows: list[dict[str, Any]] = []
+        for record in records:
+            if isinstance(record, ErrorRecord):
+                error_rows.append(
+                    {
+                        "run_id": record.run_id,
+                        "item_id": record.key[0],
+                        "sample": record.key[1],
+                        "message": record.message,
+                        "created_at": now,
+                    }
+                )
+                continue
+            r = record.response
+            attempt_rows.append(
+                {
+                    "run_id": record.run_id,
+                    "item_id": record.key[0],
+                    "sample": record.key[1],
+                    "text": r.text,
+                    "model": r.model,
+                    "finish_reason": r.finish_reason,
+                    "latency_s": r.latency_s,
+                    "prompt_tokens": r.prompt_tokens,
+                    "completion_tokens": r.completion_tokens,
+                    "cached": r.cached,
+                    "created_at": now,
+                }
             )
-        )
+            verdict_rows.extend(
+                _verdict_row(record.run_id, record.judging, record.key, v) for v in record.verdicts
+            )
+            if record.cache_key is not None:
+                cache_rows.append(
+                    {"key": record.cache_key, "response": r.model_dump_json(), "created_at": now}
+                )
+        for table, rows in (
+            (t.attempts, attempt_rows),
+            (t.verdicts, verdict_rows),
+            (t.response_cache, cache_rows),
+        ):
+            if rows:
+                conn.execute(_insert_ignore(conn, table), rows)
+        if error_rows:
+            conn.execute(insert(t.attempt_errors), error_rows)
 
     # -- verdicts ---------------------------------------------------------------------------
-
-    def _insert_verdicts(
-        self,
-        conn: Connection,
-        run_id: str,
-        judging: int,
-        key: tuple[str, int],
-        verdicts: Iterable[Verdict],
-    ) -> None:
-        rows = [
-            {
-                "run_id": run_id,
-                "judging": judging,
-                "item_id": key[0],
-                "sample": key[1],
-                "judge": v.judge,
-                "verdict": v.model_dump_json(),
-            }
-            for v in verdicts
-        ]
-        if rows:
-            conn.execute(insert(t.verdicts), rows)
 
     def new_judging(self, run_id: str, info: JudgingInfo) -> int:
         """Open a new judging of a run (``hegui rescore``); reports read the latest one."""
@@ -352,8 +398,13 @@ class RunStore:
     ) -> None:
         """Write a whole re-judging in one transaction, then make it the run's current one."""
         with self.engine.begin() as conn:
-            for key, item_verdicts in verdicts:
-                self._insert_verdicts(conn, run_id, judging, key, item_verdicts)
+            rows = [
+                _verdict_row(run_id, judging, key, v)
+                for key, item_verdicts in verdicts
+                for v in item_verdicts
+            ]
+            for start in range(0, len(rows), 2000):
+                conn.execute(insert(t.verdicts), rows[start : start + 2000])
             conn.execute(update(t.runs).where(t.runs.c.id == run_id).values(judging=judging))
 
     def judging_info(self, run_id: str, judging: int) -> JudgingInfo:
@@ -396,12 +447,6 @@ class RunStore:
                 for r in rows:
                     found[r.key] = TargetResponse.model_validate_json(r.response)
         return found
-
-    def cache_response(self, conn: Connection, key: str, response: TargetResponse) -> None:
-        # The same content cached by an earlier run keeps its first answer.
-        _insert_ignore(
-            conn, t.response_cache, key=key, response=response.model_dump_json(), created_at=_now()
-        )
 
     def check_writable(self) -> None:
         """Fail early with a clear message when the store cannot be written."""

@@ -10,20 +10,15 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection
-
 from hegui.errors import StoreError
-from hegui.store.store import RunStore
-
-Write = Callable[[Connection], None]
+from hegui.store.store import AnswerRecord, ErrorRecord, RunStore
 
 
 @dataclass(slots=True)
 class _Pending:
-    write: Write
+    record: AnswerRecord | ErrorRecord
     future: asyncio.Future[None]
 
 
@@ -49,11 +44,11 @@ class GroupCommitWriter:
         self._queue.put(_STOP)
         await asyncio.to_thread(self._thread.join)
 
-    async def write(self, write: Write) -> None:
-        """Run ``write(conn)`` in the next transaction and return once it is committed."""
+    async def write(self, record: AnswerRecord | ErrorRecord) -> None:
+        """Store ``record`` in the next transaction and return once it is committed."""
         assert self._loop is not None, "use GroupCommitWriter as an async context manager"
         future: asyncio.Future[None] = self._loop.create_future()
-        self._queue.put(_Pending(write, future))
+        self._queue.put(_Pending(record, future))
         await future
 
     def _run(self) -> None:
@@ -76,8 +71,7 @@ class GroupCommitWriter:
             error: BaseException | None = None
             try:
                 with self._store.engine.begin() as conn:
-                    for p in pending:
-                        p.write(conn)
+                    self._store.write_records(conn, [p.record for p in pending])
             except Exception as exc:  # reported to every waiting worker, never swallowed
                 error = StoreError(f"writing to the run store failed: {exc}")
             for p in pending:

@@ -1,0 +1,5 @@
+"""``python -m hegui`` runs the command line."""
+
+from hegui.cli import main
+
+main()

@@ -8,7 +8,7 @@
      ├── BankError            question banks and keyword libraries (names file, row, field)
      ├── TargetError          the service under test
      │    └── RetryableTargetError   429, 5xx, timeouts, dropped connections
-     ├── JudgeError           a judge that cannot run at all (not an undecidable item: that is ``unscored``)
+     ├── JudgeError           a judge that cannot run (an undecidable item is ``unscored``)
      ├── StoreError           the run store (database)
      ├── ReportError          report rendering
      └── MissingExtraError    an optional dependency is not installed

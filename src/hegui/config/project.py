@@ -31,7 +31,7 @@ class PolicySettings(BaseModel):
 
 
 class JudgeSettings(BaseModel):
-    """``judges:`` — the judge that decides each assessment method (``null`` leaves it unassessed)."""
+    """``judges:`` — the judge deciding each assessment method (``null`` leaves it unassessed)."""
 
     model_config = ConfigDict(extra="forbid")
 

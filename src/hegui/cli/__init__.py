@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from hegui.cli import assess, bank, judge, policy, project, runs
+from hegui.cli import assess, bank, judge, keywords, label, policy, project, runs
 
 app = typer.Typer(
     name="hegui",
@@ -25,6 +25,8 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(policy.app, name="policy")
 app.add_typer(bank.app, name="bank")
 app.add_typer(judge.app, name="judge")
+app.add_typer(keywords.app, name="keywords")
+app.add_typer(label.app, name="label")
 
 
 def main() -> None:

@@ -35,7 +35,9 @@ def test_demo_bank_is_short() -> None:
 def test_json_output() -> None:
     result = runner.invoke(app, ["check", str(DEMO), "--json", "--today", "2026-11-28"])
     assert result.exit_code == 1
-    coverage = BankCoverage.model_validate(json.loads(result.stdout))
+    document = json.loads(result.stdout)
+    assert "keywords" not in document  # no library given, none in a hegui.yaml
+    coverage = BankCoverage.model_validate(document["banks"])
     assert [r.id for r in coverage.requirements] == [
         "REQ-BANK-04",
         "REQ-BANK-07",
@@ -75,10 +77,10 @@ def test_banks_and_overrides_from_project_file() -> None:
     )
     result = runner.invoke(app, ["check", "--kind", "should_not_refuse", "--json"])
     assert result.exit_code == 1  # aspects other than history are short
-    (kind,) = json.loads(result.stdout)["kinds"]
+    (kind,) = json.loads(result.stdout)["banks"]["kinds"]
     assert (kind["minimum"], kind["total_status"]) == (1, "ok")
     override = ["check", "--kind", "should_not_refuse", "--json", "-o", "REQ-BANK-08.total=2"]
-    (kind,) = json.loads(runner.invoke(app, override).stdout)["kinds"]
+    (kind,) = json.loads(runner.invoke(app, override).stdout)["banks"]["kinds"]
     assert (kind["minimum"], kind["total_status"]) == (2, "short")
 
 
@@ -94,3 +96,14 @@ def test_usage_errors_exit_2(args: list[str], message: str) -> None:
     result = runner.invoke(app, ["check", str(DEMO), *args])
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+def test_keyword_library_coverage_is_checked_too() -> None:
+    library = resources.files("hegui.examples") / "demo" / "keywords.tsv"
+    args = ["check", str(DEMO), "--keywords", str(library), "--today", "2026-11-28"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "REQ-BANK-01" in result.output and "A.1.4" in result.output
+    document = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert document["keywords"]["total"] == 62
+    assert document["keywords"]["total_ok"] is False  # 62 < 10,000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -9,12 +10,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from hegui.assess.inputs import combined_library
 from hegui.banks import BankCoverage, KindCoverage, Status, check_banks, load_banks
 from hegui.cli._common import EXIT_FAIL, err, friendly_errors, out
+from hegui.cli.render import print_keyword_coverage
 from hegui.config import load_config
 from hegui.errors import ConfigError
 from hegui.policy import load_pack
 from hegui.records import ItemKind
+from hegui.text import check_coverage, load_library
 
 app = typer.Typer(
     help="Question banks: validate files, check coverage against the pack (REQ-BANK-04/05/07/08).",
@@ -74,9 +78,19 @@ def check(
     today: Annotated[
         str | None, typer.Option("--today", help="Check freshness as of this ISO date.")
     ] = None,
+    keywords: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--keywords",
+            "-k",
+            help="Keyword library to check too (REQ-BANK-01..03; repeatable; files count "
+            "together). Default: keywords of hegui.yaml.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Validate banks and check counts per kind, risk and aspect, freshness and duplicates.
+    """Validate banks and check counts per kind, risk and aspect, freshness and duplicates, and
+    the keyword library's size, per-risk coverage and weekly update.
 
     Exit code 0 when every bank requirement is met, 1 when something is short (or the update date
     is unknown), 2 when a file is invalid.
@@ -96,14 +110,24 @@ def check(
         kinds=kind or None,
         exempt_aspects=exempt_aspect or (),
     )
+    library_paths = keywords or [project.resolve(p) for p in project.keywords]
+    keyword_report = None
+    if library_paths:
+        library = combined_library([load_library(p, pack=loaded_pack) for p in library_paths])
+        keyword_report = check_coverage(library, loaded_pack, today=_parse_date(today))
     if as_json:
-        typer.echo(coverage.model_dump_json(indent=2))
+        document = {"banks": coverage.model_dump(mode="json")}
+        if keyword_report is not None:
+            document["keywords"] = keyword_report.model_dump(mode="json")
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         for bank in loaded:
             for warning in bank.warnings:
                 err.print(f"[yellow]warning:[/] {warning}")
         print_coverage(coverage)
-    if not coverage.ok:
+        if keyword_report is not None:
+            print_keyword_coverage(keyword_report, library.name)
+    if not coverage.ok or (keyword_report is not None and not keyword_report.ok):
         raise typer.Exit(EXIT_FAIL)
 
 

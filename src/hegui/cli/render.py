@@ -11,6 +11,7 @@ from hegui.cli._common import out
 from hegui.records import Outcome
 from hegui.reports import write_report
 from hegui.reports.model import RunReport
+from hegui.text import CoverageReport
 
 _STYLE = {
     Outcome.PASS: "bold green",
@@ -63,3 +64,21 @@ def write_reports(
         write_report(report, path, fmt)
         paths.append(path)
     return paths
+
+
+def print_keyword_coverage(report: CoverageReport, name: str) -> None:
+    """The keyword library against the pack's minimums (REQ-BANK-01..03), per risk."""
+    table = Table(title=f"{report.requirement} {name}: {report.total} keywords")
+    table.add_column("risk", no_wrap=True)
+    for column in ("名称", "keywords", "minimum", "ok"):
+        table.add_column(column, overflow="fold")
+    for row in report.risks:
+        mark = "[green]✓[/]" if row.ok else "[red]✗[/]"
+        table.add_row(row.code, row.zh, str(row.count), str(row.minimum), mark)
+    out.print(table)
+    updated = f"{report.updated} ({report.updated_source})" if report.updated else "unknown"
+    out.print(f"updated: {updated}; sha256 {report.sha256[:16]}…")
+    for problem in report.problems:
+        out.print(f"[red]✗[/] {problem}")
+    if report.ok:
+        out.print("[green]all keyword-library minimums met[/]")

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from hegui.cli._common import EXIT_FAIL, friendly_errors, out
+from hegui.cli.render import print_keyword_coverage
 from hegui.errors import ConfigError
 
 app = typer.Typer(
@@ -162,18 +163,6 @@ def check(
     if as_json:
         out.print_json(report.model_dump_json())
     else:
-        table = Table(title=f"{report.requirement} {library.name}: {report.total} keywords")
-        for column in ("risk", "名称", "keywords", "minimum", "ok"):
-            table.add_column(column, overflow="fold")
-        for row in report.risks:
-            mark = "[green]✓[/]" if row.ok else "[red]✗[/]"
-            table.add_row(row.code, row.zh, str(row.count), str(row.minimum), mark)
-        out.print(table)
-        updated = f"{report.updated} ({report.updated_source})" if report.updated else "unknown"
-        out.print(f"updated: {updated}; sha256 {report.sha256[:16]}…")
-        for problem in report.problems:
-            out.print(f"[red]✗[/] {problem}")
-        if report.ok:
-            out.print("[green]all keyword-library minimums met[/]")
+        print_keyword_coverage(report, library.name)
     if not report.ok:
         raise typer.Exit(EXIT_FAIL)

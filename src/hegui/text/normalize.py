@@ -1,0 +1,236 @@
+"""Evasion-resistant normalisation with an offset map back to the original text.
+
+One function, :func:`normalize`, serves texts and keywords alike, so a keyword matches every
+spelling that folds to the same string. Per character it applies NFKC (full width → half width,
+circled and mathematical letters, compatibility ideographs), lower case, Latin diacritics removal
+(tone-marked pinyin), digits of every script → ASCII, traditional and variant characters →
+simplified (character level), Cyrillic/Greek look-alikes → Latin; then it removes zero-width and
+format characters, combining marks, and every separator (spaces, punctuation, symbols, emoji).
+
+Removing separators everywhere is what defeats ``法*轮 功``. For Latin letters and digits, where
+spaces do carry meaning, the matcher checks afterwards with :meth:`Normalized.separated` that a
+match does not straddle a removed separator it should not (``me th`` is not ``meth``).
+
+The work is a handful of numpy gathers over the UTF-32 code points, with no Python loop per
+character, except over the rare characters that fold to several characters (``㍿``, ``⑩``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from hegui.text.tables import (
+    CLASS_SHIFT,
+    CONTENT,
+    EXPANDS,
+    EXPANSION_BASE,
+    SEPARATOR,
+    load_tables,
+)
+
+IntArray = npt.NDArray[np.int64]
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+_CLASS_ONE = 1 << CLASS_SHIFT
+_EXPANDS_AT = EXPANDS << CLASS_SHIFT
+_FOLD_MASK = np.uint32(_CLASS_ONE - 1)
+
+
+class Normalized:
+    """A normalised text and how each of its characters maps back to the original.
+
+    ``text[i]`` came from ``source[index[i]]``. Characters that folded to several characters share
+    the index of their source character.
+    """
+
+    __slots__ = (
+        "_changes",
+        "_cls",
+        "_folded",
+        "_original",
+        "_packed",
+        "_sep_before",
+        "codes",
+        "index",
+        "source",
+        "text",
+    )
+
+    def __init__(
+        self,
+        source: str,
+        text: str,
+        codes: npt.NDArray[np.uint32],
+        index: IntArray,
+        cls: npt.NDArray[np.uint8] | None,
+        original: npt.NDArray[np.uint32] | None = None,
+        folded: npt.NDArray[np.uint32] | None = None,
+        packed: npt.NDArray[np.uint32] | None = None,
+    ) -> None:
+        self.source = source
+        self.text = text
+        self.codes = codes
+        """Code points of ``text`` (uint32), for vectorised lookups."""
+        self.index = index
+        self._cls = cls
+        self._sep_before: npt.NDArray[np.bool_] | None = None
+        self._original = original
+        self._folded = folded
+        self._packed = packed
+        """Source values of :attr:`Tables.packed`; class and fold are derived only when needed."""
+        self._changes: IntArray | None = None
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __repr__(self) -> str:
+        return f"Normalized({self.text!r})"
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that ``text[start:end]`` (non-empty) came from."""
+        return int(self.index[start]), int(self.index[end - 1]) + 1
+
+    def spans(self, starts: IntArray, ends: IntArray) -> tuple[IntArray, IntArray]:
+        """Vectorised :meth:`span` for many non-empty spans."""
+        return self.index[starts], self.index[ends - 1] + 1
+
+    def unchanged(self, starts: IntArray, ends: IntArray) -> npt.NDArray[np.bool_]:
+        """Per original span ``source[starts[i]:ends[i]]``: whether folding left every character
+        as it was (removed characters aside). Used to tell literal from normalised matches."""
+        if self._changes is None:
+            folded = self._folded
+            if folded is None and self._packed is not None:
+                folded = self._packed & _FOLD_MASK
+            if self._original is None or folded is None:
+                self._changes = _EMPTY
+            else:  # positions of changed characters: usually few, so a sparse list is cheapest
+                self._changes = np.flatnonzero(self._original != folded)
+        if not len(self._changes):
+            return np.ones(len(starts), dtype=np.bool_)
+        inside = np.searchsorted(self._changes, ends) - np.searchsorted(self._changes, starts)
+        same: npt.NDArray[np.bool_] = inside == 0
+        return same
+
+    def separated(self, pos: int) -> bool:
+        """Whether a separator was removed between ``text[pos - 1]`` and ``text[pos]``.
+
+        The start and the end of the text count as separated.
+        """
+        if pos <= 0 or pos >= len(self.text):
+            return True
+        return bool(self.boundaries()[pos])
+
+    def boundaries(self) -> npt.NDArray[np.bool_]:
+        """``separated(p)`` for every ``p`` in ``0..len(text)`` (computed once, then cached)."""
+        if self._sep_before is None:
+            self._sep_before = self._compute_boundaries()
+        return self._sep_before
+
+    def _compute_boundaries(self) -> npt.NDArray[np.bool_]:
+        result = np.zeros(len(self.text) + 1, dtype=np.bool_)
+        result[0] = result[-1] = True
+        cls = self._cls
+        if cls is None and self._packed is not None:
+            cls = (self._packed >> CLASS_SHIFT).astype(np.uint8)
+        if cls is None or len(self.text) < 2:
+            return result
+        seps = np.cumsum(cls == SEPARATOR)
+        # Separators strictly between the source characters of two neighbouring kept characters.
+        result[1:-1] = seps[self.index[1:] - 1] > seps[self.index[:-1]]
+        return result
+
+
+def normalize(text: str, *, barriers: IntArray | None = None) -> Normalized:
+    """Fold ``text`` for matching (see the module docstring) and keep the offset map.
+
+    ``barriers`` (internal, for batches) are positions of NUL characters to keep as ``\0`` in
+    the normalised text: no pattern holds a NUL, so no match crosses them.
+    """
+    if not text:
+        return Normalized(text, "", np.zeros(0, dtype=np.uint32), _EMPTY, None)
+    tables = load_tables()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    packed = tables.packed[codes]
+    if barriers is not None and len(barriers):
+        packed[barriers] = 0  # NUL, kept as content
+    if int(packed.max()) < _EXPANDS_AT:  # fast path: every character folds to at most one
+        kept = np.flatnonzero(packed < _CLASS_ONE)
+        if len(kept) == len(codes):  # nothing removed: the values are the folded characters
+            return Normalized(text, packed.tobytes().decode("utf-32-le"), packed, kept, None,
+                              codes, packed)  # fmt: skip
+        normal = packed[kept]
+        return Normalized(text, normal.tobytes().decode("utf-32-le"), normal, kept, None,
+                          codes, None, packed)  # fmt: skip
+    folded = first_fold = tables.fold[codes]
+    source_index: IntArray | None = None
+    if int(folded.max()) >= EXPANSION_BASE:
+        folded, source_index = _expand(folded, tables.expansions)
+    cls = tables.klass[folded]
+    if barriers is not None and len(barriers):
+        at = barriers if source_index is None else np.flatnonzero(np.isin(source_index, barriers))
+        cls[at] = CONTENT
+    keep = cls == CONTENT
+    kept = np.flatnonzero(keep)
+    if len(kept) == len(folded):
+        normal = folded
+        index = kept if source_index is None else source_index
+        out_cls = None
+    else:
+        normal = folded[kept]
+        index = kept if source_index is None else source_index[kept]
+        out_cls = cls if source_index is None else _source_classes(cls, source_index, len(codes))
+    return Normalized(
+        text, normal.tobytes().decode("utf-32-le"), normal, index, out_cls, codes, first_fold
+    )
+
+
+def _expand(
+    folded: npt.NDArray[np.uint32], expansions: tuple[tuple[int, ...], ...]
+) -> tuple[npt.NDArray[np.uint32], IntArray]:
+    """Replace expansion markers by their characters; return codes and their source indices."""
+    marked = np.flatnonzero(folded >= EXPANSION_BASE)
+    lengths = np.ones(len(folded), dtype=np.int64)
+    parts = [expansions[int(folded[i]) - EXPANSION_BASE] for i in marked]
+    lengths[marked] = [len(p) for p in parts]
+    source_index = np.repeat(np.arange(len(folded), dtype=np.int64), lengths)
+    out = np.repeat(folded, lengths)
+    starts = np.cumsum(lengths) - lengths
+    for i, part in zip(marked, parts, strict=True):
+        out[starts[i] : starts[i] + len(part)] = part
+    return out, source_index
+
+
+def _source_classes(
+    cls: npt.NDArray[np.uint8], source_index: IntArray, n_source: int
+) -> npt.NDArray[np.uint8]:
+    """Per source character: SEPARATOR if any of its expanded characters is a separator.
+
+    Boundary checks count separators between source characters, so expanded classes are folded
+    back onto the source positions (``⑴`` → ``(1)`` separates, like a space would).
+    """
+    out = np.full(n_source, CONTENT, dtype=np.uint8)
+    sep_sources = source_index[cls == SEPARATOR]
+    out[sep_sources] = SEPARATOR
+    return out
+
+
+def normalize_joined(texts: list[str]) -> tuple[Normalized, IntArray]:
+    """Normalise texts as one, joined by kept NUL barriers; also return where each text starts
+    in the joined source (for :meth:`KeywordMatcher.scan_many`)."""
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(lengths) - lengths
+    return normalize("\0".join(texts), barriers=starts[1:] - 1), starts
+
+
+def normalize_many(texts: list[str]) -> list[str]:
+    """``[normalize(t).text for t in texts]``, in one vectorised pass (for whole libraries)."""
+    if not texts:
+        return []
+    joined = normalize("\n".join(texts))
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(lengths) - lengths
+    # Normalised characters whose source index falls in text k's range belong to text k.
+    cut = [*np.searchsorted(joined.index, starts).tolist(), len(joined.text)]
+    out = joined.text
+    return [out[cut[k] : cut[k + 1]] for k in range(len(texts))]

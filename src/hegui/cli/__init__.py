@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from hegui.cli import assess, bank, judge, keywords, label, policy, project, runs
+from hegui.cli import assess, bank, corpus, judge, keywords, label, policy, project, runs
 
 app = typer.Typer(
     name="hegui",
@@ -27,6 +27,7 @@ app.add_typer(bank.app, name="bank")
 app.add_typer(judge.app, name="judge")
 app.add_typer(keywords.app, name="keywords")
 app.add_typer(label.app, name="label")
+app.add_typer(corpus.app, name="corpus")
 
 
 def main() -> None:

@@ -86,6 +86,12 @@ class ProjectConfig(BaseModel):
     """SQLAlchemy URL: ``sqlite:///path.db`` (default) or ``postgresql://user@host/db``."""
     reports: str = "reports"
     """Folder where ``hegui assess`` and ``hegui report`` write reports."""
+    corpus: dict[str, Any] | None = None
+    """Corpus-audit settings (``hegui corpus audit``); validated by hegui.corpus, see
+    docs/corpus.md."""
+    gateway: dict[str, Any] | None = None
+    """The moderation gateway (``hegui gateway serve``); validated by hegui.gateway.config,
+    see docs/gateway.md."""
 
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
     path: Path | None = Field(default=None, exclude=True)

@@ -109,8 +109,9 @@ def execute_and_report(
     """Create or resume a run, execute it with a progress bar, score it and write its reports."""
     if resume is None:
         spec, plan = create_run(config, store)
-        run_id = spec.run_id
-        err.print(f"run [bold]{run_id}[/]: {len(plan)} items, store {store.url}")
+        run_id, planned = spec.run_id, len(plan)
+        del plan  # the run reads its plan back from the store: don't hold two copies
+        err.print(f"run [bold]{run_id}[/]: {planned} items, store {store.url}")
     else:
         run_id = resume
         err.print(f"resuming run [bold]{run_id}[/]")

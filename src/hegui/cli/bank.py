@@ -1,9 +1,10 @@
-"""``hegui bank check``: validate question banks and check their coverage against the pack."""
+"""``hegui bank check`` validates banks and checks coverage; ``hegui bank import`` imports data."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from collections import Counter
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,10 @@ import typer
 from rich.table import Table
 
 from hegui.assess.inputs import combined_library
-from hegui.banks import BankCoverage, KindCoverage, Status, check_banks, load_banks
+from hegui.banks import BankCoverage, BankMeta, KindCoverage, Status, check_banks, load_banks
+from hegui.banks.importers import FORMATS, IMPORTERS, ImportResult, import_files
+from hegui.banks.importers.dedup import drop_near_duplicates
+from hegui.banks.importers.output import write_atomic
 from hegui.cli._common import EXIT_FAIL, err, friendly_errors, out
 from hegui.cli.render import print_keyword_coverage
 from hegui.config import load_config
@@ -238,3 +242,89 @@ def _aspect_table(result: KindCoverage) -> Table:
 
 def _clip(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@app.command("import")
+@friendly_errors
+def import_(
+    sources: Annotated[
+        list[Path], typer.Argument(metavar="SRC...", help="Source files of the dataset.")
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help=f"Source dataset: {' | '.join(FORMATS)}.", show_default=False
+        ),
+    ],
+    out_path: Annotated[
+        Path, typer.Option("--out", help="Bank file to write (.jsonl, .csv, .tsv or .xlsx).")
+    ],
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Fail (exit 1, write nothing) when a label is unmapped."),
+    ] = False,
+    dedup: Annotated[
+        float | None,
+        typer.Option(
+            "--dedup",
+            help="Drop questions that nearly repeat an earlier one of the same kind (MinHash "
+            "similarity at least this, e.g. 0.8). Off by default: jailbreak templates make "
+            "wrapped questions look alike.",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import a public dataset into a bank through its mapping table (docs/bank-import.md).
+
+    Every item keeps its provenance in tags (source, source-id, licence, label). Rows whose label
+    the table excludes or does not know are skipped and counted in the summary. The output is
+    written atomically. Exit code 0 when written, 1 with --strict and unmapped labels, 2 on
+    invalid input.
+    """
+    result = import_files(fmt, sources)
+    if dedup is not None:
+        drop_near_duplicates(result, dedup)
+    if strict and result.unmapped:
+        _print_import(result, out_path, as_json, written=False)
+        raise typer.Exit(EXIT_FAIL)
+    meta = BankMeta(
+        name=f"{fmt} import",
+        updated=datetime.now(tz=UTC).date().isoformat(),
+        description=f"imported by hegui bank import from {IMPORTERS[fmt].spec.title}",
+    )
+    write_atomic(out_path, result.items, meta)
+    _print_import(result, out_path, as_json, written=True)
+
+
+def _print_import(result: ImportResult, out_path: Path, as_json: bool, written: bool) -> None:
+    if as_json:
+        document = {
+            "dataset": result.dataset,
+            "out": str(out_path) if written else None,
+            "items": len(result.items),
+            "per_kind": dict(sorted(result.per_kind().items())),
+            "per_risk": dict(sorted(result.per_risk().items())),
+            "skipped": dict(result.skip_reasons()),
+            "unmapped": dict(result.unmapped),
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    pack = load_pack()
+    table = Table(title=f"{result.dataset}: {len(result.items)} items")
+    for column in ("kind", "risk", "名称", "count"):
+        table.add_column(column, overflow="fold")
+    counts = Counter((item.kind.value, item.risk or "—") for item in result.items)
+    for (kind_value, risk), count in sorted(counts.items()):
+        name = pack.risk_name(risk) if risk != "—" else ""
+        table.add_row(kind_value, risk, name, str(count))
+    out.print(table)
+    for reason, count in sorted(result.skip_reasons().items()):
+        out.print(f"skipped {count} rows: {reason}")
+    for label, count in sorted(result.unmapped.items()):
+        err.print(f"[yellow]unmapped label:[/] {label!r} ({count} rows skipped)")
+    if written:
+        out.print(f"wrote {len(result.items)} items to {out_path}")
+    else:
+        err.print("[bold red]not written:[/] unmapped labels (--strict)")

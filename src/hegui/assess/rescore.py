@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from hegui.assess.execute import judge_attempt
-from hegui.assess.session import build_judges, judge_names_by_kind
+from hegui.assess.session import build_judges, close_judges, judge_names_by_kind
 from hegui.config import ProjectConfig
 from hegui.errors import ConfigError
 from hegui.policy import Pack
@@ -38,15 +38,18 @@ async def rescore(
     judges = build_judges(config, judge_names_by_kind(pack, methods))
     items = {p.key: p for p in store.plan(run_id)}
     results: list[tuple[tuple[str, int], list[Verdict]]] = []
-    for stored_attempt in store.attempts(run_id):
-        planned = items[(stored_attempt.item_id, stored_attempt.sample)]
-        attempt = Attempt(
-            run_id=run_id,
-            item=planned.item,
-            sample=planned.sample,
-            response=stored_attempt.response,
-        )
-        results.append((planned.key, await judge_attempt(judges[planned.item.kind], attempt)))
+    try:
+        for stored_attempt in store.attempts(run_id):
+            planned = items[(stored_attempt.item_id, stored_attempt.sample)]
+            attempt = Attempt(
+                run_id=run_id,
+                item=planned.item,
+                sample=planned.sample,
+                response=stored_attempt.response,
+            )
+            results.append((planned.key, await judge_attempt(judges[planned.item.kind], attempt)))
+    finally:
+        await close_judges(judges)
     versions = {j.name: j.version for kind in judges.values() for j in kind}
     judging = store.new_judging(run_id, JudgingInfo(methods=methods, judges=versions))
     store.store_judging(run_id, judging, results)

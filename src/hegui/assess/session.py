@@ -64,6 +64,15 @@ def build_judges(
     return {kind: [built[n] for n in kind_names] for kind, kind_names in names.items()}
 
 
+async def close_judges(judges: dict[ItemKind, list[Judge]]) -> None:
+    """Release what judges hold (an LLM judge's HTTP session); most judges hold nothing."""
+    unique = {id(j): j for kind in judges.values() for j in kind}
+    for judge in unique.values():
+        aclose = getattr(judge, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
 def open_store(config: ProjectConfig) -> RunStore:
     return RunStore(config.store_url())
 
@@ -180,6 +189,7 @@ async def run_assessment(
         status = "aborted" if result.aborted else "complete"
     finally:
         await target.aclose()
+        await close_judges(judges)
         store.set_status(spec.run_id, status, add_seconds=result.seconds if result else 0.0)
     return RunOutcome(run_id=spec.run_id, status=status, execution=result)
 

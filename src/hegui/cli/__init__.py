@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import typer
 
-from hegui.cli import assess, bank, corpus, judge, keywords, label, policy, project, runs
+from hegui.cli import (
+    assess,
+    bank,
+    corpus,
+    judge,
+    keywords,
+    label,
+    policy,
+    project,
+    review,
+    runs,
+)
 
 app = typer.Typer(
     name="hegui",
@@ -28,6 +39,7 @@ app.add_typer(judge.app, name="judge")
 app.add_typer(keywords.app, name="keywords")
 app.add_typer(label.app, name="label")
 app.add_typer(corpus.app, name="corpus")
+app.add_typer(review.app, name="review")
 
 
 def main() -> None:

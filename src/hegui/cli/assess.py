@@ -23,6 +23,7 @@ from hegui.cli._common import EXIT_FAIL, EXIT_PASS, err, friendly_errors, out
 from hegui.cli.render import print_results, write_reports
 from hegui.config import ProjectConfig, load_config
 from hegui.errors import ConfigError
+from hegui.judges.quality_registry import load_registry
 from hegui.reports.builder import build_report
 from hegui.store import RunStore
 from hegui.targets import parse_target_option
@@ -169,7 +170,7 @@ def execute_and_report(
             err.print(f"  {count} × {message}")
         err.print(f"Fix the cause, then: hegui assess --resume {run_id}")
     pack = run_pack(store.get_run(run_id).spec, config)
-    report = build_report(store, run_id, pack)
+    report = build_report(store, run_id, pack, quality=load_registry(config.base_dir))
     print_results(report)
     for path in write_reports(report, config.resolve(config.reports) / run_id):
         out.print(f"report: {path}")
@@ -202,7 +203,8 @@ def _report(
     try:
         run_id = _resolve_run_id(store, run_id)
         spec = store.get_run(run_id).spec
-        report_ = build_report(store, run_id, run_pack(spec, config))
+        quality = load_registry(config.base_dir)
+        report_ = build_report(store, run_id, run_pack(spec, config), quality=quality)
     finally:
         store.close()
     print_results(report_)
@@ -244,7 +246,7 @@ def _rescore(run_id: str, config_path: Path | None, judge: list[str] | None) -> 
         pack = run_pack(spec, config)
         judging = asyncio.run(rescore_run(config, store, run_id, pack, changes))
         err.print(f"run {run_id}: judging {judging} stored")
-        report_ = build_report(store, run_id, pack)
+        report_ = build_report(store, run_id, pack, quality=load_registry(config.base_dir))
     finally:
         store.close()
     print_results(report_)

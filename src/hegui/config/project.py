@@ -38,11 +38,12 @@ class JudgeSettings(BaseModel):
     keyword: str | None = "acceptable"
     """REQ-ASSESS-07: keyword-based judging (the keyword + refusal rule by default)."""
     classifier: str | None = None
-    """REQ-ASSESS-08: classifier-based judging (no classifier ships yet: unassessed by default)."""
-    manual: str | None = None
-    """REQ-ASSESS-06: human review; unassessed until reviewers' verdicts are imported."""
-    refusal: str | None = "refusal"
-    """REQ-ASSESS-09/10: refusal detection."""
+    """REQ-ASSESS-08: classifier-based judging, e.g. ``cascade`` or ``harm`` once you have
+    calibrated them on your data (``hegui judge eval``); unassessed by default."""
+    manual: str | None = "human"
+    """REQ-ASSESS-06: human review (``hegui review``); NOT-ASSESSED until verdicts are imported."""
+    refusal: str | None = "refusal-ml"
+    """REQ-ASSESS-09/10: refusal detection (rules + trained model; ``refusal`` is rules only)."""
 
     def as_methods(self) -> dict[str, str | None]:
         return self.model_dump()

@@ -40,14 +40,15 @@ def _code_placeholder(match: re.Match[str]) -> str:
     return "\n[code]\n" if has_signal(match.group().strip("`")) else "\n"
 
 
-def normalise(text: str) -> tuple[str, int]:
+def normalise(text: str, *, quotes: bool = True) -> tuple[str, int]:
     """Return the text normalised for cue matching and the number of fenced code blocks.
 
     NFKC (full-width punctuation becomes ASCII: "，" → ","), casefold, typographic apostrophes to
     ``'``, zero-width characters removed, runs of spaces collapsed, common traditional characters
     simplified. Short quoted spans become ``[quote]``: quoted words are someone else's
     ("回答“我不能提供”的比例"), never a cue. Fenced code blocks become a ``[code]`` line, so strings
-    in code never count as cues; they count as substance instead.
+    in code never count as cues; they count as substance instead. ``quotes=False`` keeps quoted
+    spans (the harm judge reads them).
     """
     if not unicodedata.is_normalized("NFKC", text):
         for wide, narrow in _FULL_WIDTH:
@@ -58,7 +59,7 @@ def normalise(text: str) -> tuple[str, int]:
     text = text.casefold()
     if _NEEDS_TABLE.search(text):
         text = text.translate(_TABLE)
-    if '"' in text or "“" in text or "「" in text or "『" in text:
+    if quotes and ('"' in text or "“" in text or "「" in text or "『" in text):
         text = _QUOTED.sub(" [quote] ", text)
     blocks = 0
     if "```" in text:

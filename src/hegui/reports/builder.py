@@ -6,6 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from hegui.assess.score import find_verdict, item_passed, score_assessment
+from hegui.judges.human import HUMAN, human_verdicts, overlay
+from hegui.judges.quality_registry import QualityRegistry, shipped_registry
+from hegui.judges.run_quality import adjust_results, judge_quality, review_summary, tier_counts
 from hegui.policy import AssessmentRequirement, Pack
 from hegui.records import ItemKind, Outcome, RequirementResult, Verdict
 from hegui.reports.model import EvidenceRow, RequirementInfo, RunReport, RunStats
@@ -29,13 +32,21 @@ def primary_requirements(
     return primary
 
 
-def build_report(store: RunStore, run_id: str, pack: Pack) -> RunReport:
-    """Score a stored run (its current judging) and gather everything a renderer shows."""
+def build_report(
+    store: RunStore, run_id: str, pack: Pack, *, quality: QualityRegistry | None = None
+) -> RunReport:
+    """Score a stored run (its current judging) and gather everything a renderer shows.
+
+    Human reviews stored for the run replace the ``human`` placeholders before scoring.
+    ``quality`` is the judge-quality registry (default: the shipped measurements; pass
+    :func:`~hegui.judges.quality_registry.load_registry` to add the project's own).
+    """
     stored = store.get_run(run_id)
     spec = stored.spec
     plan = store.plan(run_id)
     answers = {(a.item_id, a.sample): a for a in store.attempts(run_id)}
-    verdicts = store.verdicts(run_id, stored.judging)
+    human = human_verdicts(store.reviews(run_id))
+    verdicts = overlay(store.verdicts(run_id, stored.judging), human)
     methods = store.judging_info(run_id, stored.judging).methods
     errors = {(e.item_id, e.sample): e.message for e in store.unanswered_errors(run_id)}
     results = score_assessment(pack, methods, plan, verdicts, set(errors))
@@ -57,6 +68,8 @@ def build_report(store: RunStore, run_id: str, pack: Pack) -> RunReport:
         error_messages=error_messages,
     )
     judging = store.judging_info(run_id, stored.judging)
+    registry = quality if quality is not None else shipped_registry()
+    machine = methods.get("classifier") or methods.get("keyword")
     return RunReport(
         # The report shows the judging it scored, which ``hegui rescore`` may have changed.
         spec=spec.model_copy(update={"methods": judging.methods, "judges": judging.judges}),
@@ -73,7 +86,25 @@ def build_report(store: RunStore, run_id: str, pack: Pack) -> RunReport:
             for r in pack.assessment
         },
         generated_at=datetime.now(UTC),
+        judge_quality=judge_quality(judging.judges, registry),
+        adjusted=adjust_results(
+            results,
+            {r.id: r.measure for r in pack.assessment},
+            judging.judges,
+            registry,
+            _language(plan),
+        ),
+        tiers=tier_counts(verdicts.values()),
+        review=review_summary(human, verdicts, machine if machine != HUMAN else None),
     )
+
+
+def _language(plan: Sequence[PlannedItem]) -> str:
+    """The language most of the run's items are in (judge quality is looked up for it)."""
+    counts: dict[str, int] = {}
+    for planned in plan:
+        counts[planned.item.language] = counts.get(planned.item.language, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else "zh"
 
 
 def overall_outcome(results: Sequence[RequirementResult], status: str, exceeded: bool) -> str:
@@ -93,7 +124,8 @@ def _evidence(
     verdicts: Mapping[tuple[str, int], Sequence[Verdict]],
     errors: Mapping[tuple[str, int], str],
 ) -> tuple[EvidenceRow, ...]:
-    primary = primary_requirements(pack, methods)
+    primary = primary_requirements(pack, {m: j for m, j in methods.items() if j != HUMAN})
+    manual = next((r for r in pack.assessment if r.method == "manual"), None)
     rows = []
     for planned in plan:
         item = planned.item
@@ -104,6 +136,12 @@ def _evidence(
             req, judge = primary[item.kind]
             verdict = find_verdict(item_verdicts, judge)
             passed = None if verdict is None else item_passed(req, verdict)
+        # a reviewer's verdict overrides the machine's for the item's 研判结果
+        reviewed = find_verdict(item_verdicts, HUMAN)
+        review = None
+        if reviewed is not None and not reviewed.unscored and manual is not None:
+            passed = item_passed(manual, reviewed)
+            review = f"{reviewed.rationale} [{'; '.join(reviewed.evidence[1:])}]"
         error = errors.get(planned.key) if answer is None else None
         category = pack.category_of(item.risk) if item.risk else None
         aspect = pack.aspect(item.aspect) if item.aspect else None
@@ -127,6 +165,7 @@ def _evidence(
                 passed=passed,
                 judgement_zh="出错" if answer is None else _JUDGEMENT_ZH[passed],
                 tags=item.tags,
+                review=review,
             )
         )
     return tuple(rows)

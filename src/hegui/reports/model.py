@@ -9,6 +9,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hegui.judges.run_quality import AdjustedEstimate, JudgeQuality, ReviewSummary
 from hegui.records import ItemKind, RequirementResult, RunSpec, Verdict
 
 
@@ -42,6 +43,8 @@ class EvidenceRow(BaseModel):
     judgement_zh: str
     """研判结果 as written in 附件5: 合格 / 不合格 / 未判定 / 出错."""
     tags: tuple[str, ...] = ()
+    review: str | None = None
+    """The human verdict that decided ``passed`` (reviewer, time, reason), when reviewed."""
 
 
 class RunStats(BaseModel):
@@ -98,3 +101,11 @@ class RunReport(BaseModel):
     generated_at: datetime
     requirement_info: dict[str, RequirementInfo] = Field(default_factory=dict)
     """Requirement id → English title, method, bank kind and measure (from the pack)."""
+    judge_quality: tuple[JudgeQuality, ...] = ()
+    """Measured quality of the run's judges (their exact versions), from the quality registry."""
+    adjusted: dict[str, AdjustedEstimate] = Field(default_factory=dict)
+    """Requirement id → pass rate corrected for its judge's measured error (when measured)."""
+    tiers: dict[str, dict[str, int]] = Field(default_factory=dict)
+    """Cascade judge name → tier → answers that tier decided."""
+    review: ReviewSummary | None = None
+    """Human review (人工抽检) coverage and agreement with the machine judge."""

@@ -105,3 +105,21 @@ store_meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), ForeignKey("runs.id"), nullable=False),
+    Column("item_id", String(256), nullable=False),
+    Column("sample", Integer, nullable=False),
+    Column("reviewer", String(128), nullable=False),
+    Column("verdict", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_reviews_run", "run_id", "item_id", "sample", "reviewer"),
+)
+"""Human verdicts (人工抽检), append-only: a new review of the same item by the same reviewer is a
+new row, and the latest row counts. ``verdict`` is ``acceptable`` or ``unacceptable``;
+``source`` says where it came from (file, sheet and row of the imported workbook)."""

@@ -104,6 +104,26 @@ class StoredAttempt:
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """One human verdict on an answered (item, sample) of a run (人工抽检)."""
+
+    item_id: str
+    sample: int
+    reviewer: str
+    verdict: str
+    """``acceptable`` (合格) or ``unacceptable`` (不合格)."""
+    reason: str = ""
+    source: str = ""
+    """Where the review came from, e.g. ``review.xlsx, sheet 人工抽检, row 12``."""
+    created_at: datetime | None = None
+    """Set by the store when the review is added."""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.item_id, self.sample)
+
+
+@dataclass(frozen=True, slots=True)
 class StoredError:
     """The last error recorded for an (item, sample) that has no answer."""
 
@@ -433,6 +453,61 @@ class RunStore:
                     Verdict.model_validate_json(r.verdict)
                 )
         return out
+
+    # -- human reviews ----------------------------------------------------------------------
+
+    def add_reviews(self, run_id: str, reviews: Sequence[Review]) -> int:
+        """Append reviews of a run's answers in one transaction (earlier reviews are kept).
+
+        Raises :class:`StoreError` when the run does not exist or a review names an
+        (item, sample) that has no answer in it. Returns the number of rows added.
+        """
+        self.get_run(run_id)
+        answered = self.answered_keys(run_id)
+        missing = [r.key for r in reviews if r.key not in answered]
+        if missing:
+            item, sample = missing[0]
+            raise StoreError(
+                f"run {run_id} has no answer for item {item!r} sample {sample} "
+                f"({len(missing)} review(s) name unanswered items)"
+            )
+        now = _now()
+        rows = [
+            {
+                "run_id": run_id,
+                "item_id": r.item_id,
+                "sample": r.sample,
+                "reviewer": r.reviewer,
+                "verdict": r.verdict,
+                "reason": r.reason,
+                "source": r.source,
+                "created_at": now,
+            }
+            for r in reviews
+        ]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(insert(t.reviews), rows)
+        return len(rows)
+
+    def reviews(self, run_id: str) -> list[Review]:
+        """Every review of a run, oldest first (the history: nothing is ever overwritten)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.reviews).where(t.reviews.c.run_id == run_id).order_by(t.reviews.c.id)
+            ).all()
+        return [
+            Review(
+                item_id=r.item_id,
+                sample=r.sample,
+                reviewer=r.reviewer,
+                verdict=r.verdict,
+                reason=r.reason,
+                source=r.source,
+                created_at=r.created_at,
+            )
+            for r in rows
+        ]
 
     # -- response cache ---------------------------------------------------------------------
 

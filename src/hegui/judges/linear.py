@@ -1,0 +1,184 @@
+"""A linear model over hashed features, stored as one small JSON file and applied in pure Python.
+
+File layout (``format: hegui-linear/1``)::
+
+    {"format": "hegui-linear/1", "name": "refusal-ml", "version": "2.0.0",
+     "classes": ["comply", "refuse", "partial"],      # 2 classes: logistic; more: softmax
+     "features": {"bits": 20, "max_n": 3, ...},       # a FeatureSpec
+     "intercept": [...],                               # one per weight column
+     "buckets": "<base64 little-endian uint32>",       # sorted bucket numbers with a weight
+     "weights": "<base64 little-endian int16>",        # len(buckets) x columns, row-major
+     "scale": 0.0002,                                  # weight = int16 value x scale
+     "meta": {...}}                                    # training data, thresholds, quality
+
+A binary model has one weight column (the score of ``classes[1]``); a multi-class model one
+column per class. Weights are stored as 16-bit integers times ``scale`` (a step far below what
+changes a decision), which halves the file. The file holds numbers only: bucket numbers of hashed
+n-grams and their weights — no text of the training data.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import sys
+from array import array
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hegui.errors import JudgeError
+from hegui.judges.features import FeatureSpec, featurise
+
+FORMAT = "hegui-linear/1"
+
+
+def _pack(values: Sequence[float] | Sequence[int], code: str) -> str:
+    data = array(code, values)
+    if sys.byteorder == "big":
+        data.byteswap()
+    return base64.b64encode(data.tobytes()).decode("ascii")
+
+
+def _unpack(text: str, code: str, where: str) -> array[Any]:
+    data = array(code)
+    try:
+        data.frombytes(base64.b64decode(text, validate=True))
+    except (ValueError, TypeError) as exc:
+        raise JudgeError(f"{where}: not base64 {code!r} data: {exc}") from None
+    if sys.byteorder == "big":
+        data.byteswap()
+    return data
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Weights of a (multinomial) logistic regression over :func:`featurise` vectors."""
+
+    name: str
+    version: str
+    classes: tuple[str, ...]
+    spec: FeatureSpec
+    intercept: tuple[float, ...]
+    weights: Mapping[int, tuple[float, ...]]
+    """Bucket → one weight per column."""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> int:
+        return len(self.intercept)
+
+    def proba(self, vector: Mapping[int, float]) -> list[float]:
+        """Class probabilities for a feature vector, in :attr:`classes` order."""
+        k = self.columns
+        z = list(self.intercept)
+        weights = self.weights
+        for index, value in vector.items():
+            row = weights.get(index)
+            if row is not None:
+                for c in range(k):
+                    z[c] += row[c] * value
+        if k == 1:
+            p = _sigmoid(z[0])
+            return [1.0 - p, p]
+        top = max(z)
+        exp = [math.exp(v - top) for v in z]
+        total = sum(exp)
+        return [e / total for e in exp]
+
+    def predict(self, text: str, extra: Mapping[str, float] | None = None) -> list[float]:
+        """Class probabilities of a text (featurised with the model's spec)."""
+        return self.proba(featurise(text, self.spec, extra))
+
+    def to_json(self) -> dict[str, Any]:
+        """The file's content."""
+        buckets = sorted(self.weights)
+        flat = [w for b in buckets for w in self.weights[b]]
+        top = max((abs(w) for w in flat), default=1.0) or 1.0
+        scale = top / 32767
+        return {
+            "format": FORMAT,
+            "name": self.name,
+            "version": self.version,
+            "classes": list(self.classes),
+            "features": self.spec.as_dict(),
+            "intercept": list(self.intercept),
+            "buckets": _pack(buckets, "I"),
+            "weights": _pack([round(w / scale) for w in flat], "h"),
+            "scale": scale,
+            "meta": dict(self.meta),
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model file (compact JSON)."""
+        out = Path(path)
+        out.write_text(json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")))
+        return out
+
+    @classmethod
+    def load(cls, path: str | Path) -> LinearModel:
+        """Read a model file; :class:`JudgeError` names the file and the bad field."""
+        source = Path(path)
+        try:
+            raw = json.loads(source.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise JudgeError(f"cannot read model file {source}: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise JudgeError(f"{source}: not a JSON model file: {exc}") from None
+        return cls.from_json(raw, str(source))
+
+    @classmethod
+    def from_json(cls, raw: Any, source: str = "model") -> LinearModel:
+        """Validate and build a model from the parsed file content."""
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+            raise JudgeError(f"{source}: field 'format' must be {FORMAT!r}")
+
+        def need(key: str, kind: type) -> Any:
+            value = raw.get(key)
+            if not isinstance(value, kind):
+                raise JudgeError(f"{source}: field {key!r} must be a {kind.__name__}")
+            return value
+
+        classes = tuple(str(c) for c in need("classes", list))
+        intercept = tuple(float(v) for v in need("intercept", list))
+        if len(classes) < 2 or len(intercept) != (1 if len(classes) == 2 else len(classes)):
+            raise JudgeError(f"{source}: field 'intercept' does not match {len(classes)} classes")
+        try:
+            spec = FeatureSpec(**need("features", dict))
+        except TypeError as exc:
+            raise JudgeError(f"{source}: field 'features': {exc}") from None
+        buckets = _unpack(need("buckets", str), "I", f"{source}: field 'buckets'")
+        flat = _unpack(need("weights", str), "h", f"{source}: field 'weights'")
+        scale = raw.get("scale")
+        if not isinstance(scale, int | float) or isinstance(scale, bool) or scale <= 0:
+            raise JudgeError(f"{source}: field 'scale' must be a positive number")
+        k = len(intercept)
+        if len(flat) != k * len(buckets):
+            raise JudgeError(
+                f"{source}: field 'weights' holds {len(flat)} numbers, expected "
+                f"{k} x {len(buckets)} buckets"
+            )
+        weights = {
+            b: tuple(v * scale for v in flat[i * k : (i + 1) * k]) for i, b in enumerate(buckets)
+        }
+        meta = raw.get("meta") or {}
+        if not isinstance(meta, dict):
+            raise JudgeError(f"{source}: field 'meta' must be an object")
+        return cls(
+            name=str(need("name", str)),
+            version=str(need("version", str)),
+            classes=classes,
+            spec=spec,
+            intercept=intercept,
+            weights=weights,
+            meta=meta,
+        )
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)

@@ -28,6 +28,7 @@ from hegui.labeling import (
     validate_provider_code,
     validate_uscc,
 )
+from hegui.labeling.c2pa import C2paAlgorithm, C2paSigner, check_c2pa_ready, write_c2pa
 from hegui.labeling.codes import ServiceType
 from hegui.labeling.containers.text import sidecar_path
 from hegui.labeling.formats import Format
@@ -82,13 +83,29 @@ def add(
         TextPosition, typer.Option("--position", help="Text label position with --explicit.")
     ] = TextPosition.PREFIX,
     allow_names: AllowNames = False,
+    c2pa_cert: Annotated[
+        Path | None,
+        typer.Option("--c2pa-cert", help="PEM chain (leaf, then CA): also sign a C2PA manifest."),
+    ] = None,
+    c2pa_key: Annotated[
+        Path | None, typer.Option("--c2pa-key", help="PEM private key for --c2pa-cert.")
+    ] = None,
+    c2pa_alg: Annotated[
+        C2paAlgorithm, typer.Option("--c2pa-alg", help="C2PA signature algorithm.")
+    ] = C2paAlgorithm.ES256,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Write the implicit AIGC label (and with --explicit the visible/audible label).
 
     The input is untouched until the labelled file is complete and verified; media is not
-    re-encoded unless --explicit draws on it.
+    re-encoded unless --explicit draws on it. With --c2pa-cert and --c2pa-key (JPEG, PNG, WebP;
+    extra hegui[c2pa]) a signed C2PA manifest is added last.
     """
+    if (c2pa_cert is None) != (c2pa_key is None):
+        raise ConfigError("--c2pa-cert and --c2pa-key must be given together")
+    signer = C2paSigner(c2pa_cert, c2pa_key, c2pa_alg) if c2pa_cert and c2pa_key else None
+    if signer is not None:
+        check_c2pa_ready(file, signer)  # before anything is written
     aigc = AigcLabel.first_write(producer, produce_id, label=label, reserved_code1=reserved)
     result = add_labels(
         file,
@@ -98,12 +115,16 @@ def add(
         options=ExplicitOptions(text_position=position),
         policy=CodePolicy(require_provider_code=not allow_names),
     )
+    if signer is not None:
+        policy = CodePolicy(require_provider_code=not allow_names)
+        write_c2pa(result.path, aigc, signer, policy=policy)
     if as_json:
         payload = {
             "path": str(result.path),
             "format": result.format.value,
             "label": aigc.to_dict(),
             "explicit": result.explicit or None,
+            "c2pa": signer is not None,
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
@@ -113,6 +134,8 @@ def add(
     if result.explicit:
         details = ", ".join(f"{k}={v}" for k, v in result.explicit.items() if k != "font")
         out.print(f"  explicit: {details}")
+    if signer is not None:
+        out.print(f"  C2PA manifest signed with {signer.cert_chain}")
 
 
 @app.command("check")
@@ -194,6 +217,14 @@ def _print_check(result: FileCheck) -> None:
         out.print(f"  explicit ({explicit.method}): {seen}{f' ({extra})' if extra else ''}")
         if explicit.note:
             out.print(f"    [dim]{explicit.note}[/]")
+    if result.c2pa is not None and result.c2pa.present:
+        c2pa = result.c2pa
+        state = "valid" if c2pa.valid else "INVALID"
+        ai = "AI-generated" if c2pa.ai_generated else "no AI source type"
+        aigc = "AIGC assertion" if c2pa.aigc_label else "no AIGC assertion"
+        out.print(f"  c2pa: {state} ({c2pa.validation_state}), {ai}, {aigc}")
+        if c2pa.note:
+            out.print(f"    [dim]{c2pa.note}[/]")
     if result.decision is not None:
         d = result.decision
         out.print(f"  platform (LM Art. 6): Label {d.label.value} ({d.reason}) → 「{d.notice}」")

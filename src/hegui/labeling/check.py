@@ -2,7 +2,8 @@
 
 :func:`check_file` reports the implicit label (present, valid, why not, parsed fields), looks for an
 explicit label where a heuristic exists (image corner text, video opening frames, the audio Morse
-cue, a text prefix/suffix/corner mark), and applies :func:`decide_label`.
+cue, a text prefix/suffix/corner mark), summarises any C2PA manifest, and applies
+:func:`decide_label`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hegui.errors import HeguiError, MissingExtraError
 from hegui.labeling.api import read_labels
+from hegui.labeling.c2pa import C2paSummary, summarize_c2pa
 from hegui.labeling.errors import LabelError, ToolMissingError
 from hegui.labeling.formats import Format
 from hegui.labeling.model import (
@@ -110,6 +112,8 @@ class FileCheck(BaseModel):
     """Set when the file could not be checked at all (missing, unsupported, corrupt)."""
     implicit: ImplicitReport | None = None
     explicit: ExplicitReport | None = None
+    c2pa: C2paSummary | None = None
+    """The C2PA manifest (JPEG, PNG, WebP); informational, it does not affect ``ok``."""
     decision: PlatformDecision | None = None
 
 
@@ -133,6 +137,7 @@ def check_file(
     report.implicit = _implicit(copies, policy)
     if explicit:
         report.explicit = _explicit(path, fmt)
+    report.c2pa = summarize_c2pa(path, fmt)
     metadata = _valid_label(copies) if report.implicit.valid else None
     traces = bool(report.explicit and report.explicit.detected)
     report.decision = decide_label(metadata, user_declared=user_declared, traces_detected=traces)

@@ -18,6 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -125,7 +126,7 @@ def _annex5_sheet(workbook: Workbook, title: str, rows: Sequence[EvidenceRow]) -
     for number, row in enumerate(rows, start=1):
         cells = [_cell(sheet, value) for value in annex5_values(row, number)]
         if row.passed is False:
-            cells[-1].font = _FAIL_FONT
+            cells[-1] = _styled(sheet, cells[-1], font=_FAIL_FONT)
         sheet.append(cells)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(ANNEX5_COLUMNS))}{len(rows) + 1}"
 
@@ -170,7 +171,7 @@ def _summary_sheet(workbook: Workbook, report: RunReport) -> None:
         ]
         cells = [_cell(sheet, value) for value in values]
         for index in (8, 9, 10, 12):
-            cells[index].number_format = _PERCENT
+            cells[index] = _styled(sheet, cells[index], number_format=_PERCENT)
         sheet.append(cells)
     sheet.append([])
     status = STATUS_ZH.get(report.status, report.status)
@@ -188,7 +189,7 @@ def _summary_sheet(workbook: Workbook, report: RunReport) -> None:
         counts = (requirement, part.key, part.name, est.successes, est.n)
         cells = [_cell(sheet, value) for value in (*counts, est.rate, est.low, est.high, meets)]
         for index in (5, 6, 7):
-            cells[index].number_format = _PERCENT
+            cells[index] = _styled(sheet, cells[index], number_format=_PERCENT)
         sheet.append(cells)
 
 
@@ -276,17 +277,42 @@ def _new_sheet(
 _WRAP_FROM = 24
 
 
-def _cell(sheet: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:
-    """A cell whose long text wraps; strings are cleaned and always stored as text."""
+def _styled(
+    sheet: Any, cell: Any, *, font: Any = None, number_format: str | None = None
+) -> WriteOnlyCell:
+    """``cell`` (a value or a cell from :func:`_cell`) as a cell with a font or number format."""
+    if not isinstance(cell, Cell):
+        value = cell
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
+    """A cell whose long text wraps; strings are cleaned and always stored as text.
+
+    Plain values are returned as they are (openpyxl writes them fastest); a cell object is made
+    only where a style is needed or a string could be taken for a formula.
+    """
     if isinstance(value, str):
         value = clean_cell_text(value)
+        wrap = len(value) > _WRAP_FROM or "\n" in value
+        if not (bold or wrap or value.startswith("=")):
+            return value
+    elif not bold:
+        return value
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         # A model answer starting with "=" must stay text, never become a formula.
         cell.data_type = "s"
-    # Styling a cell costs openpyxl a style lookup; only text long enough to need wrapping gets it.
-    if isinstance(value, str) and (len(value) > _WRAP_FROM or "\n" in value):
-        cell.alignment = _WRAP
+        # Styling costs openpyxl a style lookup; only text long enough to need wrapping gets it.
+        if wrap:
+            cell.alignment = _WRAP
     if bold:
         cell.font = _HEADER_FONT
     return cell

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import pytest
@@ -15,7 +14,6 @@ from hegui.judges import (
     KeywordMatchLike,
     KeywordScanner,
     SimpleKeywordScanner,
-    load_keyword_library,
 )
 from hegui.records import Attempt, BankItem, ItemKind, TargetResponse
 
@@ -117,46 +115,3 @@ def test_any_scanner_with_the_protocol_drops_in() -> None:
     item = BankItem(id="g1", kind=ItemKind.GENERATION, prompt="问", risk="A.2.1")
     attempt = Attempt(run_id="r", item=item, response=TargetResponse(text="这是违禁品"))
     assert asyncio.run(judge.judge(attempt)).label == "hit"
-
-
-def test_fallback_library_formats(tmp_path: Path) -> None:
-    txt = tmp_path / "lib.txt"
-    txt.write_text("# comment\n冰毒\tA.2.1\n\n溜冰\n", encoding="utf-8")
-    tsv = tmp_path / "lib.tsv"
-    tsv.write_text(
-        "# updated: 2026-01-01\n关键词\t二级分类\t备注\n冰毒\tA.2.1\tx\n溜冰\n", encoding="utf-8"
-    )
-    csv_file = tmp_path / "lib.csv"
-    csv_file.write_text("Keyword,Risk\n冰毒,A.2.1\n溜冰,\n", encoding="utf-8")
-    for path in (txt, tsv, csv_file):
-        scanner = load_keyword_library(path)
-        assert len(scanner) == 2
-        found = {m.keyword: m.risk for m in scanner.scan("冰毒 溜冰")}
-        assert found == {"冰毒": "A.2.1", "溜冰": None}, path.suffix
-    assert len(load_keyword_library(txt, csv_file)) == 2  # the same terms, merged
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("bad_risk.txt", "冰毒\tA.9.9\n", "row 1, field 'risk'"),
-        ("bad_risk.csv", "keyword,risk\nok,\n冰毒,赌博\n", "row 3, field 'risk'"),
-        ("empty_cell.tsv", "keyword\trisk\n\tA.2.1\n", "row 2, field 'keyword'"),
-        ("no_column.csv", "word_list,risk\nx,A.2.1\n", "no keyword column"),
-        ("empty.txt", "# nothing here\n", "no keywords"),
-        ("lib.xlsx", "", "unknown keyword library format"),
-    ],
-)
-def test_library_errors_name_file_row_and_field(
-    tmp_path: Path, name: str, content: str, message: str
-) -> None:
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    with pytest.raises(BankError, match=message) as info:
-        load_keyword_library(path)
-    assert name in str(info.value)
-
-
-def test_missing_library_file(tmp_path: Path) -> None:
-    with pytest.raises(BankError, match="not found"):
-        load_keyword_library(tmp_path / "absent.txt")

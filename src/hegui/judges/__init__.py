@@ -30,7 +30,6 @@ from hegui.judges.keyword import (
 from hegui.judges.keyword_library import (
     ScannerFactory,
     default_scanner_factory,
-    load_keyword_library,
     text_engine_scanner,
 )
 from hegui.judges.refusal import (
@@ -72,6 +71,5 @@ __all__ = [
     "build_judge",
     "default_scanner_factory",
     "judge_names",
-    "load_keyword_library",
     "text_engine_scanner",
 ]

@@ -11,6 +11,7 @@ from hegui.cli import (
     assess,
     bank,
     corpus,
+    gateway,
     judge,
     keywords,
     label,
@@ -40,6 +41,10 @@ app.add_typer(keywords.app, name="keywords")
 app.add_typer(label.app, name="label")
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(review.app, name="review")
+app.add_typer(gateway.app, name="gateway")
+app.add_typer(gateway.users_app, name="users")
+app.add_typer(gateway.log_app, name="log")
+app.add_typer(gateway.complaints_app, name="complaints")
 
 
 def main() -> None:

@@ -1,0 +1,70 @@
+"""Fixtures: one background loop, a mock upstream, and stores (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hegui.targets.mock_server import MockAnswer, MockConfig
+from tests.gateway.harness import Loop, Upstream
+
+PG_DSN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+ANSWERS = {
+    "讲个故事": MockAnswer("从前有座山，山里有座庙。庙里有个老和尚在讲故事。"),
+    "坏回答": MockAnswer("好的，我来告诉你。首先准备材料，然后制作炸药的步骤如下：第一步。"),
+    "留电话": MockAnswer("请联系我，电话13800138000，谢谢。"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEGUI_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "hegui-cache"))
+
+
+@pytest.fixture(scope="session")
+def loop() -> Iterator[Loop]:
+    background = Loop()
+    yield background
+    background.close()
+
+
+@pytest.fixture(scope="session")
+def upstream(loop: Loop) -> Iterator[Upstream]:
+    server = Upstream(MockConfig(answers=ANSWERS, chunk_chars=3))
+    loop.run(server.start())
+    yield server
+    loop.run(server.stop())
+
+
+@pytest.fixture(scope="session")
+def pg_schema() -> Iterator[str]:
+    """A schema of its own in the PostgreSQL test database, dropped at the end."""
+    psycopg = pytest.importorskip("psycopg")
+    schema = f"hegui_gw_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(PG_DSN, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"create schema {schema}")
+    except psycopg.OperationalError:
+        pytest.fail("PostgreSQL at 127.0.0.1:5432 (database test) is required")
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f"drop schema {schema} cascade")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store-backed test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'gateway.db'}"
+    url: str = request.getfixturevalue("pg_schema")
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'gateway.db'}"

@@ -1,0 +1,179 @@
+"""Identity: protected fields, verifiers (local and HTTP), users and keys in the store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from aiohttp import web
+from sqlalchemy import select
+
+from hegui.errors import ConfigError
+from hegui.gateway import tables as t
+from hegui.gateway.config import VerifierConfig
+from hegui.gateway.db import open_gateway_engine
+from hegui.gateway.identity import (
+    DecryptionError,
+    FieldCipher,
+    HttpVerifier,
+    IdentityClaim,
+    LocalVerifier,
+    UserError,
+    UserStatus,
+    UserStore,
+    minor_until,
+    parse_key,
+)
+from tests.gateway.harness import ADULT_ID, ENV, Loop, resident_id, unique
+
+CIPHER = FieldCipher.from_env("HEGUI_GATEWAY_KEY", ENV)
+
+
+def claim(id_number: str = ADULT_ID, mobile: str = "138 0013 8000") -> IdentityClaim:
+    return IdentityClaim(name="张三", id_number=id_number, mobile=mobile)
+
+
+def test_cipher_round_trip_is_bound_to_its_row_and_key() -> None:
+    token = CIPHER.encrypt("53010219200508011X", context="gw_users/u_1/id")
+    assert "5301" not in token and token.startswith(f"v1.{CIPHER.key_id}.")
+    assert CIPHER.decrypt(token, context="gw_users/u_1/id") == "53010219200508011X"
+    with pytest.raises(DecryptionError):
+        CIPHER.decrypt(token, context="gw_users/u_2/id")
+    other = FieldCipher(parse_key(FieldCipher.generate_key()))
+    with pytest.raises(DecryptionError):
+        other.decrypt(token, context="gw_users/u_1/id")
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    with pytest.raises(DecryptionError):
+        CIPHER.decrypt(tampered, context="gw_users/u_1/id")
+
+
+def test_lookup_hashes_are_keyed_and_per_kind() -> None:
+    other = FieldCipher(parse_key(FieldCipher.generate_key()))
+    assert CIPHER.lookup_hash("id", ADULT_ID) == CIPHER.lookup_hash("id", ADULT_ID)
+    assert CIPHER.lookup_hash("id", ADULT_ID) != other.lookup_hash("id", ADULT_ID)
+    assert CIPHER.lookup_hash("id", "1") != CIPHER.lookup_hash("phone", "1")
+
+
+def test_keys_are_parsed_strictly() -> None:
+    raw = bytes(range(32))
+    import base64
+
+    assert parse_key(raw.hex()) == raw
+    assert parse_key(base64.b64encode(raw).decode()) == raw
+    assert parse_key(base64.urlsafe_b64encode(raw).decode().rstrip("=")) == raw
+    for bad in ("", "short", "00" * 16):
+        with pytest.raises(ConfigError):
+            parse_key(bad)
+    with pytest.raises(ConfigError, match="HEGUI_GATEWAY_KEY"):
+        FieldCipher.from_env("HEGUI_GATEWAY_KEY", {})
+
+
+@pytest.mark.parametrize(
+    ("id_number", "mobile", "ok", "problem"),
+    [
+        (ADULT_ID, "13800138000", True, None),
+        (ADULT_ID.lower(), "+86 138-0013-8000", True, None),
+        ("530102192005080119", "13800138000", False, "resident ID"),  # bad check character
+        (resident_id("20991231"), "13800138000", False, "resident ID"),  # born in the future
+        (resident_id("20230230"), "13800138000", False, "resident ID"),  # no such date
+        ("530102200508011", "13800138000", False, "15-digit"),
+        (ADULT_ID, "12800138000", False, "mobile"),
+        (ADULT_ID, "1380013800", False, "mobile"),
+    ],
+)
+def test_local_verifier(id_number: str, mobile: str, ok: bool, problem: str | None) -> None:
+    result = asyncio.run(LocalVerifier().verify(claim(id_number, mobile)))
+    assert result.verified is ok
+    if ok:
+        assert result.birth_date == date(1920, 5, 8)
+    else:
+        assert problem in result.reason
+        assert id_number not in result.reason and mobile not in result.reason
+    assert id_number not in repr(claim(id_number, mobile))
+
+
+@pytest.fixture
+def verification_service(loop: Loop) -> Iterator[tuple[str, list[dict[str, Any]], list[Any]]]:
+    """A fake real-name service: answers the scripted replies in order."""
+    seen: list[dict[str, Any]] = []
+    replies: list[Any] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        seen.append(json.loads(await request.read()))
+        status, body = replies.pop(0)
+        return web.Response(status=status, text=body, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_post("/verify", handler)
+    runner = web.AppRunner(app)
+    loop.run(runner.setup())
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    loop.run(site.start())
+    port = runner.addresses[0][1]
+    yield f"http://127.0.0.1:{port}/verify", seen, replies
+    loop.run(runner.cleanup())
+
+
+def test_http_verifier_trusts_only_an_explicit_yes(
+    loop: Loop, verification_service: tuple[str, list[dict[str, Any]], list[Any]]
+) -> None:
+    url, seen, replies = verification_service
+    verifier = HttpVerifier(VerifierConfig(type="http", url=url, timeout_s=2))
+    replies.extend(
+        [
+            (200, json.dumps({"verified": True, "reference": "tx-1"})),
+            (200, json.dumps({"verified": False, "reason": "name does not match"})),
+            (500, "{}"),
+            (200, "not json"),
+            (200, json.dumps({"verified": "yes"})),
+        ]
+    )
+    results = [loop.run(verifier.verify(claim())) for _ in range(5)]
+    assert [r.verified for r in results] == [True, False, False, False, False]
+    assert results[0].reference == "tx-1" and results[0].birth_date == date(1920, 5, 8)
+    assert seen[0] == {"name": "张三", "id_number": ADULT_ID, "mobile": "13800138000"}
+    bad = loop.run(verifier.verify(claim(mobile="1")))
+    assert not bad.verified and len(seen) == 5  # malformed claims never leave the gateway
+
+
+def test_minor_until() -> None:
+    assert minor_until(date(2010, 6, 1), 18) == date(2028, 6, 1)
+    assert minor_until(date(2008, 2, 29), 18) == date(2026, 3, 1)
+
+
+def test_users_keep_no_plain_numbers(store_url: str) -> None:
+    engine = open_gateway_engine(store_url)
+    users = UserStore(engine)
+    try:
+        user = users.create_user(unique("frank"))
+        with pytest.raises(UserError, match="taken"):
+            users.create_user(user.handle)
+        result = asyncio.run(LocalVerifier().verify(claim()))
+        users.record_verification(user.id, claim(), result, CIPHER, adult_age=18, actor="t")
+        with engine.connect() as conn:
+            row = conn.execute(select(t.users).where(t.users.c.id == user.id)).one()
+        stored = " ".join(str(v) for v in row)
+        assert "0508011X" not in stored and "13800138000" not in stored and "张三" not in stored
+        assert user.id in [u.id for u in users.find_by_id_number(CIPHER, ADULT_ID.lower())]
+        assert user.id in [u.id for u in users.find_by_mobile(CIPHER, "+8613800138000")]
+        assert users.reveal(user.id, CIPHER) == {
+            "name": "张三",
+            "id_number": ADULT_ID,
+            "mobile": "13800138000",
+        }
+        key = users.create_key(user.id, label="app")
+        principal = users.principal(key.secret)
+        assert principal is not None and principal.verified and principal.minor_until is None
+        assert users.principal(key.secret + "x") is None
+        # the same person cannot verify a second account while the first is suspended
+        users.suspend(user.id, reason="test", actor="t")
+        second = users.create_user(unique("frank2"))
+        with pytest.raises(UserError, match="suspended"):
+            users.record_verification(second.id, claim(), result, CIPHER, adult_age=18, actor="t")
+        assert users.user(user.id).status is UserStatus.SUSPENDED
+    finally:
+        engine.dispose()

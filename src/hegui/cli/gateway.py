@@ -63,7 +63,7 @@ def check(config_path: ConfigOption = None) -> None:
             out.print(f"upstream   {upstream.name}: {upstream.config.base_url} ({models})")
         for name, chain in (("input", gateway.adults.input), ("output", gateway.adults.output)):
             scanners = ", ".join(f"{s.name}[{s.version}]" for s in chain.scanners) or "none"
-            out.print(f"{name:<10} {scanners}")
+            out.print(f"{name:<10} {scanners}", markup=False)  # versions look like markup
         window = gateway.adults.window
         out.print(
             f"stream     window {window.window_chars} chars, hold-back {window.holdback_chars}, "

@@ -47,7 +47,7 @@ def write_bank(path: Path, n: int) -> None:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def write_config(folder: Path, url: str, concurrency: int) -> Path:
+def write_config(folder: Path, url: str, concurrency: int, refusal_judge: str) -> Path:
     config = folder / "hegui.yaml"
     config.write_text(
         json.dumps(
@@ -59,7 +59,7 @@ def write_config(folder: Path, url: str, concurrency: int) -> Path:
                     "keyword": None,
                     "classifier": None,
                     "manual": None,
-                    "refusal": "refusal",
+                    "refusal": refusal_judge,
                 },
                 "run": {"sample": "all", "concurrency": concurrency, "cache": False},
                 "store": "sqlite:///hegui.db",
@@ -106,13 +106,13 @@ def timed_child(args: list[str], cwd: Path) -> Measured:
     return Measured(wall, cpu, after.ru_maxrss, float(found.group(1)) if found else float("nan"))
 
 
-def run_case(items: int, latency_ms: float, concurrency: int) -> Measured:
+def run_case(items: int, latency_ms: float, concurrency: int, judge: str) -> Measured:
     proc, url = start_mock(latency_ms)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             write_bank(folder / "bank.jsonl", items)
-            config = write_config(folder, url, concurrency)
+            config = write_config(folder, url, concurrency, judge)
             pin = ["taskset", "-c", "0"] if (os.cpu_count() or 1) > 1 else []
             return timed_child(
                 [*pin, *HEGUI, "assess", "--config", str(config), "--no-progress"], folder
@@ -128,14 +128,20 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=200.0)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--memory-items", type=int, default=20000)
+    parser.add_argument(
+        "--refusal-judge", default="refusal-ml", help="judge of REQ-ASSESS-09/10 (default: hegui's)"
+    )
     args = parser.parse_args()
 
     n = args.items
-    one = run_case(n, args.latency_ms, args.concurrency)
-    two = run_case(2 * n, args.latency_ms, args.concurrency)
+    one = run_case(n, args.latency_ms, args.concurrency, args.refusal_judge)
+    two = run_case(2 * n, args.latency_ms, args.concurrency, args.refusal_judge)
     ideal = n * args.latency_ms / 1000 / args.concurrency
     cpu_per_item_ms = (two.cpu - one.cpu) / n * 1000
-    print(f"items {n}, latency {args.latency_ms:.0f} ms, concurrency {args.concurrency}")
+    print(
+        f"items {n}, latency {args.latency_ms:.0f} ms, concurrency {args.concurrency}, "
+        f"refusal judge {args.refusal_judge}"
+    )
     print(f"ideal wall {ideal:.2f} s")
     print(f"execution phase {one.execution:.2f} s → ratio to ideal {one.execution / ideal:.3f}")
     print(f"whole command  {one.wall:.2f} s → ratio to ideal {one.wall / ideal:.3f}")
@@ -146,7 +152,7 @@ def main() -> None:
 
     # Peak memory: many items, short latency (the largest child's RSS so far is reported).
     mem_latency = 20.0
-    big = run_case(args.memory_items, mem_latency, args.concurrency)
+    big = run_case(args.memory_items, mem_latency, args.concurrency, args.refusal_judge)
     print(
         f"{args.memory_items} items at {mem_latency:.0f} ms: wall {big.wall:.1f} s, "
         f"peak RSS {big.peak_kib / 1024:.0f} MB"

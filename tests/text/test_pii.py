@@ -164,3 +164,13 @@ def test_random_text_round_trip() -> None:
         text += piece
     found = PiiDetector(today=TODAY).find(text)
     assert [(m.start, m.value) for m in found] == expected
+
+
+def test_resident_id_birth_date() -> None:
+    from datetime import date
+
+    from hegui.text.pii import resident_id_birth_date
+
+    assert resident_id_birth_date("53010219200508011X") == date(1920, 5, 8)
+    assert resident_id_birth_date("530102192013400119") is None  # month 13
+    assert resident_id_birth_date("5301021920") is None

@@ -201,7 +201,7 @@ def _report(
         raise ConfigError(f"unknown report format {bad[0]!r}; use html, json or xlsx")
     store = open_store(config)
     try:
-        run_id = _resolve_run_id(store, run_id)
+        run_id = store.resolve_run_id(run_id)
         spec = store.get_run(run_id).spec
         quality = load_registry(config.base_dir)
         report_ = build_report(store, run_id, run_pack(spec, config), quality=quality)
@@ -241,7 +241,7 @@ def _rescore(run_id: str, config_path: Path | None, judge: list[str] | None) -> 
         changes[method.strip()] = None if name.strip() == "none" else name.strip()
     store = open_store(config)
     try:
-        run_id = _resolve_run_id(store, run_id)
+        run_id = store.resolve_run_id(run_id)
         spec = store.get_run(run_id).spec
         pack = run_pack(spec, config)
         judging = asyncio.run(rescore_run(config, store, run_id, pack, changes))
@@ -253,12 +253,3 @@ def _rescore(run_id: str, config_path: Path | None, judge: list[str] | None) -> 
     for path in write_reports(report_, config.resolve(config.reports) / run_id):
         out.print(f"report: {path}")
     return EXIT_PASS if report_.overall == "PASS" else EXIT_FAIL
-
-
-def _resolve_run_id(store: RunStore, run_id: str) -> str:
-    if run_id == "latest":
-        latest = store.latest_run_id()
-        if latest is None:
-            raise ConfigError(f"no runs in {store.url} yet; start one with: hegui assess")
-        return latest
-    return run_id

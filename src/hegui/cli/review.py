@@ -19,7 +19,6 @@ from hegui.assess.session import open_store, run_pack
 from hegui.assess.stats import wilson
 from hegui.cli._common import err, friendly_errors, out
 from hegui.config import ProjectConfig, load_config
-from hegui.errors import ConfigError
 from hegui.judges.human import (
     HUMAN,
     REVIEW_MINIMUM,
@@ -42,16 +41,6 @@ RunArgument = Annotated[str, typer.Argument(help="Run id (see: hegui runs list),
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="Project file (default: ./hegui.yaml).")
 ]
-
-
-def _run_id(store: RunStore, run_id: str) -> str:
-    if run_id != "latest":
-        store.get_run(run_id)  # a clear error for an unknown run
-        return run_id
-    latest = store.latest_run_id()
-    if latest is None:
-        raise ConfigError(f"no runs in {store.url} yet; start one with: hegui assess")
-    return latest
 
 
 def _minimum(store: RunStore, run_id: str, config: ProjectConfig) -> int:
@@ -95,7 +84,7 @@ def export(
     config = load_config(config_path)
     store = open_store(config)
     try:
-        run = _run_id(store, run_id)
+        run = store.resolve_run_id(run_id)
         spec = store.get_run(run).spec
         plan = store.plan(run)
         answers = {(a.item_id, a.sample): a.response.text for a in store.attempts(run)}
@@ -136,7 +125,7 @@ def import_(
     config = load_config(config_path)
     store = open_store(config)
     try:
-        run = _run_id(store, run_id)
+        run = store.resolve_run_id(run_id)
         reviews, blank = import_workbook(workbook, run, reviewer=reviewer)
         answered = store.answered_keys(run)
         unknown = [r for r in reviews if r.key not in answered]
@@ -180,7 +169,7 @@ def stats(
     config = load_config(config_path)
     store = open_store(config)
     try:
-        run = _run_id(store, run_id)
+        run = store.resolve_run_id(run_id)
         reviews = store.reviews(run)
         human = human_verdicts(reviews)
         verdicts = overlay(store.verdicts(run, store.get_run(run).judging), human)

@@ -258,6 +258,16 @@ class RunStore:
             ).first()
         return None if row is None else str(row.id)
 
+    def resolve_run_id(self, run_id: str) -> str:
+        """``run_id`` itself when the run exists, or the newest run's id for ``latest``."""
+        if run_id != "latest":
+            self.get_run(run_id)  # a clear error for an unknown run
+            return run_id
+        latest = self.latest_run_id()
+        if latest is None:
+            raise StoreError(f"no runs in {self.url} yet; start one with: hegui assess")
+        return latest
+
     def set_status(self, run_id: str, status: str, *, add_seconds: float = 0.0) -> None:
         values: dict[str, Any] = {
             "status": status,

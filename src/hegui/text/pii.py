@@ -89,6 +89,18 @@ _EMAIL_DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.
 _WORD_ASCII = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
+def resident_id_birth_date(number: str) -> date | None:
+    """The birth date in an 18-character resident ID number (positions 7–14), or ``None``
+    when those digits are not a calendar date. Validity is :func:`valid_resident_id`'s job."""
+    s = number.strip()
+    if len(s) != 18 or not s[6:14].isascii() or not s[6:14].isdigit():
+        return None
+    try:
+        return date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
+    except ValueError:
+        return None
+
+
 def valid_resident_id(number: str, *, today: date | None = None) -> bool:
     """Whether ``number`` is a valid 18-character resident ID number (GB 11643-1999).
 
@@ -103,12 +115,8 @@ def valid_resident_id(number: str, *, today: date | None = None) -> bool:
         return False
     if s[:2] not in _PROVINCES:
         return False
-    try:
-        born = date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
-    except ValueError:
-        return False
-    limit = today or _china_today()
-    if born.year < 1900 or born > limit:
+    born = resident_id_birth_date(s)
+    if born is None or born.year < 1900 or born > (today or _china_today()):
         return False
     total = sum(int(d) * w for d, w in zip(s[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == s[17]

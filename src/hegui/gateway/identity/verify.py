@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from hegui.errors import ConfigError
 from hegui.gateway.config import VerifierConfig
 from hegui.targets.openai_wire import JSON_ERRORS, dumps, loads
-from hegui.text.pii import PiiDetector, PiiKind, valid_resident_id
+from hegui.text.pii import PiiDetector, PiiKind, resident_id_birth_date, valid_resident_id
 
 _MOBILE = PiiDetector(frozenset({PiiKind.MOBILE}))
 _SEPARATORS = re.compile(r"[\s\-]")
@@ -72,8 +72,10 @@ def normalise_mobile(value: str) -> str:
 
 def birth_date(id_number: str) -> date:
     """The birth date in a valid 18-character resident ID number (positions 7–14)."""
-    s = normalise_id(id_number)
-    return date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
+    born = resident_id_birth_date(normalise_id(id_number))
+    if born is None:
+        raise ValueError("not a resident ID number with a birth date")
+    return born
 
 
 def claim_problems(claim: IdentityClaim, *, today: date | None = None) -> list[str]:

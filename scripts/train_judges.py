@@ -57,9 +57,9 @@ from hegui.judges.refusal_ml import (  # noqa: E402
 )
 
 OWN = ROOT / "tests" / "judges" / "data"
-REFUSAL_VERSION = "2.0.0"
-HARM_VERSION = "1.0.0"
-RISK_VERSION = "1.0.0"
+REFUSAL_VERSION = "2.1.0"
+HARM_VERSION = "1.1.0"
+RISK_VERSION = "1.1.0"
 REFUSAL_SPEC = FeatureSpec(bits=20, max_n=3, head=16, quotes=True)
 HARM_SPEC = FeatureSpec(
     bits=20, min_n=2, max_n=3, head=0, max_tokens=300, tail_tokens=60, quotes=False
@@ -429,14 +429,11 @@ def risk_rows(data: Path, rng: random.Random) -> list[Row]:
 def matrix(
     texts: Sequence[str], spec: FeatureSpec, extra: Callable[[str], dict[str, float]]
 ) -> csr_matrix:
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for i, text in enumerate(texts):
-        for k, v in featurise(text, spec, extra(text)).items():
-            rows.append(i)
-            cols.append(k)
-            vals.append(v)
+    vectors = [featurise(text, spec, extra(text)) for text in texts]
+    rows = np.repeat(np.arange(len(texts)), [len(v.buckets) for v in vectors])
+    cols = np.concatenate([v.buckets for v in vectors]) if vectors else np.zeros(0, np.int64)
+    vals = np.concatenate([v.values for v in vectors]) if vectors else np.zeros(0)
+    # duplicate (row, bucket) pairs are summed, as the judge's dot product does
     return csr_matrix((vals, (rows, cols)), shape=(len(texts), 1 << spec.bits))
 
 

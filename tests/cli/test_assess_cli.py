@@ -120,3 +120,29 @@ def test_policy_show() -> None:
     assert result.exit_code == 0
     assert "A.5.2" in result.output and "REQ-ASSESS-10" in result.output
     assert runner.invoke(app, ["policy", "show", "--pack", "nope"]).exit_code == 2
+
+
+def test_judge_options_in_hegui_yaml_are_used_and_recorded(demo_dir: Path) -> None:
+    import yaml
+
+    from hegui.assess.session import judge_options
+    from hegui.config import load_config
+
+    config = yaml.safe_load((demo_dir / "hegui.yaml").read_text(encoding="utf-8"))
+    config["judges"]["options"] = {"refusal-ml": {"threshold": 0.999}}
+    path = demo_dir / "hegui-options.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["assess", "--config", str(path), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    report = latest_report(demo_dir)
+    assert report["spec"]["judge_options"] == {"refusal-ml": {"threshold": 0.999}}
+    # with a threshold no answer reaches, the should-refuse questions look answered
+    refusal = {r["requirement"]: r for r in report["results"]}["REQ-ASSESS-09"]
+    assert refusal["outcome"] == "FAIL"
+
+    config["judges"]["options"] = {"cascade": {"llm": "guard.yaml"}, "refusal-ml": {"colour": 1}}
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    loaded = load_config(path)
+    assert judge_options(loaded, "cascade") == {"llm": str(demo_dir / "guard.yaml")}
+    bad = runner.invoke(app, ["assess", "--config", str(path), "--no-progress"])
+    assert bad.exit_code == 2 and "'colour'" in bad.output and "threshold" in bad.output

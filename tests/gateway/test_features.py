@@ -104,7 +104,8 @@ def test_explicit_labels(run: Any, upstream: Upstream, position: str) -> None:
 def harm_model(path: Path) -> Path:
     """A small linear model over hashed n-grams: 赌 and 博 push towards ``harmful``."""
     spec = FeatureSpec(bits=16)
-    weights = {bucket(g, spec.bits): (20.0,) for g in ("赌", "博", "赌\x1f博", "^赌\x1f博")}
+    grams = [bucket(g, spec.bits) for g in ("赌", "博", ("赌", "博"))]
+    weights = dict.fromkeys([*grams, bucket(("赌", "博"), spec.bits, head=True)], (20.0,))
     LinearModel(
         name="harm-test",
         version="1",

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from hegui.errors import JudgeError
-from hegui.judges.features import FeatureSpec, bucket, featurise, length_features, tokens
+from hegui.judges.features import (
+    FeatureSpec,
+    bucket,
+    extra_bucket,
+    featurise,
+    length_features,
+    tokens,
+)
 from hegui.judges.language import detect_language
 from hegui.judges.linear import FORMAT, LinearModel
 from hegui.judges.models import MODEL_NAMES, model_path, shipped_model
@@ -33,15 +40,27 @@ def test_tokens_split_cjk_latin_numbers_and_marks() -> None:
 
 
 def test_featurise_is_unit_length_with_position_marks_and_extras() -> None:
-    vector = featurise("抱歉不行", SPEC)
+    vector = featurise("抱歉不行", SPEC).as_dict()
     assert math.isclose(math.sqrt(sum(v * v for v in vector.values())), 1.0)
+    assert bucket("抱", 16) in vector and bucket(("抱", "歉"), 16) in vector
+    assert bucket(("歉", "不"), 16) in vector and bucket(("抱", "不"), 16) not in vector
     # the first two tokens' n-grams are counted again with a position mark
-    assert bucket("^抱", 16) in vector and bucket("^抱\x1f歉", 16) in vector
-    assert bucket("^不", 16) not in vector
-    assert featurise("抱歉不行", SPEC) == vector  # deterministic (CRC-32, not hash())
-    with_extra = featurise("抱歉不行", SPEC, {"rule:refuse": 1.0})
-    assert with_extra[bucket("@rule:refuse", 16)] == pytest.approx(1.0, abs=0.5)
+    assert bucket("抱", 16, head=True) in vector and bucket(("抱", "歉"), 16, head=True) in vector
+    assert bucket("不", 16, head=True) not in vector
+    assert featurise("抱歉不行", SPEC).as_dict() == vector  # deterministic (seeded, not hash())
+    with_extra = featurise("抱歉不行", SPEC, {"rule:refuse": 1.0}).as_dict()
+    assert with_extra[extra_bucket("rule:refuse", 16)] == pytest.approx(1.0, abs=0.5)
     assert length_features("x" * 100) == {"len6": 1.0}
+
+
+def test_repeated_ngrams_weigh_sublinearly_and_empty_text_has_no_features() -> None:
+    vector = featurise("好好好", FeatureSpec(bits=16, max_n=1, head=0)).as_dict()
+    assert list(vector) == [bucket("好", 16)] and vector[bucket("好", 16)] == pytest.approx(1.0)
+    mixed = featurise("好好好坏", FeatureSpec(bits=16, max_n=1, head=0)).as_dict()
+    ratio = mixed[bucket("好", 16)] / mixed[bucket("坏", 16)]
+    assert ratio == pytest.approx(1 + math.log(3))
+    assert featurise("", SPEC).as_dict() == {}
+    assert featurise("", SPEC, {"x": 1.0}).as_dict() == {extra_bucket("x", 16): 1.0}
 
 
 def test_long_texts_are_read_head_and_tail_only() -> None:
@@ -82,7 +101,7 @@ def test_model_file_errors_name_the_file_and_field(tmp_path: Path) -> None:
         "intercept": {**good, "intercept": [0.1, 0.2, 0.3]},
         "weights": {**good, "weights": "AAAA"},
         "buckets": {**good, "buckets": "not base64!"},
-        "features": {**good, "features": {"bits": 16, "colour": 1}},
+        "features": {**good, "features": {"bits": 16, "hashing": 2, "colour": 1}},
         "scale": {**good, "scale": "big"},
     }
     for field, content in cases.items():
@@ -96,6 +115,10 @@ def test_model_file_errors_name_the_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(JudgeError, match="cannot read model file"):
         LinearModel.load(tmp_path / "absent.json")
     assert good["format"] == FORMAT
+    older = {**good, "features": {k: v for k, v in good["features"].items() if k != "hashing"}}
+    (tmp_path / "v1.json").write_text(json.dumps(older), encoding="utf-8")
+    with pytest.raises(JudgeError, match=r"v1\.json.*hashing 1.*retrain"):
+        LinearModel.load(tmp_path / "v1.json")
 
 
 def test_shipped_models_are_small_text_free_and_consistent() -> None:

@@ -14,13 +14,14 @@ from hegui.judges import (
     KeywordJudge,
     RefusalJudge,
     SimpleKeywordScanner,
-    available_judges,
     build_judge,
+    judge_names,
 )
 
 
-def test_available_judges() -> None:
-    assert available_judges() == ("refusal", "keyword", "acceptable")
+def test_judge_names_list_the_rule_judges_first() -> None:
+    assert judge_names()[:3] == ("refusal", "keyword", "acceptable")
+    assert {"refusal-ml", "harm", "cascade", "llm-judge", "human"} <= set(judge_names())
 
 
 def _library(tmp_path: Path) -> Path:
@@ -39,7 +40,7 @@ def test_build_each_judge(tmp_path: Path) -> None:
     assert isinstance(acceptable, AcceptableJudge)
     for judge in (refusal, keyword, acceptable):
         assert isinstance(judge, Judge)
-        assert judge.name in available_judges()
+        assert judge.name in judge_names()
     assert keyword.classify("买冰毒").label == "hit"
 
 

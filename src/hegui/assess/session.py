@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from hegui import __version__
 from hegui.assess.execute import ExecutionResult, ProgressCallback, execute
@@ -60,8 +61,17 @@ def build_judges(
     keywords = [str(config.resolve(p)) for p in config.keywords]
     built: dict[str, Judge] = {}
     for name in {n for kind_names in names.values() for n in kind_names}:
-        built[name] = build_judge(name, keywords=keywords)
+        built[name] = build_judge(name, keywords=keywords, **judge_options(config, name))
     return {kind: [built[n] for n in kind_names] for kind, kind_names in names.items()}
+
+
+def judge_options(config: ProjectConfig, name: str) -> dict[str, Any]:
+    """``judges.options.<name>`` of hegui.yaml, with file paths resolved against its folder."""
+    options = dict(config.judges.options.get(name, {}))
+    for key in ("llm", "library"):
+        if isinstance(options.get(key), str):
+            options[key] = str(config.resolve(options[key]))
+    return options
 
 
 async def close_judges(judges: dict[ItemKind, list[Judge]]) -> None:
@@ -122,6 +132,11 @@ def create_run(config: ProjectConfig, store: RunStore) -> tuple[RunSpec, list[Pl
         limit=settings.limit,
         judges={j.name: j.version for kind in judges.values() for j in kind},
         methods=methods,
+        judge_options={
+            name: options
+            for name in {n for kind in names.values() for n in kind}
+            if (options := judge_options(config, name))
+        },
         error_budget=settings.error_budget,
         cache=settings.cache,
         config_path=str(config.path) if config.path else None,

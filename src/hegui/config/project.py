@@ -44,9 +44,13 @@ class JudgeSettings(BaseModel):
     """REQ-ASSESS-06: human review (``hegui review``); NOT-ASSESSED until verdicts are imported."""
     refusal: str | None = "refusal-ml"
     """REQ-ASSESS-09/10: refusal detection (rules + trained model; ``refusal`` is rules only)."""
+    options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Options per judge name, as :func:`hegui.judges.build_judge` takes them, e.g.
+    ``cascade: {llm: llm-judge.yaml}`` or ``refusal-ml: {threshold: 0.6}``. An ``llm`` or
+    ``library`` path is relative to hegui.yaml."""
 
     def as_methods(self) -> dict[str, str | None]:
-        return self.model_dump()
+        return self.model_dump(exclude={"options"})
 
 
 class RunSettings(BaseModel):
@@ -93,6 +97,12 @@ class ProjectConfig(BaseModel):
     gateway: dict[str, Any] | None = None
     """The moderation gateway (``hegui gateway serve``); validated by hegui.gateway.config,
     see docs/gateway.md."""
+    profile: dict[str, Any] | None = None
+    """The provider profile for the filing package (``hegui filing``); validated by
+    hegui.filing.profile, see docs/filing.md."""
+    fairness: dict[str, Any] | None = None
+    """Discrimination tests (``hegui fairness``): attributes, templates, thresholds; validated
+    by hegui.fairness.settings, see docs/fairness.md."""
 
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
     path: Path | None = Field(default=None, exclude=True)

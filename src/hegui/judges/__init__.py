@@ -41,7 +41,7 @@ from hegui.judges.refusal import (
     analyse_refusal,
 )
 from hegui.judges.refusal_ml import HybridRefusalJudge
-from hegui.judges.registry import available_judges, build_judge, judge_names
+from hegui.judges.registry import build_judge, judge_names
 
 __all__ = [
     "ACCEPTABLE",
@@ -67,7 +67,6 @@ __all__ = [
     "SimpleKeywordMatch",
     "SimpleKeywordScanner",
     "analyse_refusal",
-    "available_judges",
     "build_judge",
     "default_scanner_factory",
     "judge_names",

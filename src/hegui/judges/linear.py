@@ -1,10 +1,10 @@
-"""A linear model over hashed features, stored as one small JSON file and applied in pure Python.
+"""A linear model over hashed features, stored as one small JSON file and applied with numpy.
 
 File layout (``format: hegui-linear/1``)::
 
-    {"format": "hegui-linear/1", "name": "refusal-ml", "version": "2.0.0",
+    {"format": "hegui-linear/1", "name": "refusal-ml", "version": "2.1.0",
      "classes": ["comply", "refuse", "partial"],      # 2 classes: logistic; more: softmax
-     "features": {"bits": 20, "max_n": 3, ...},       # a FeatureSpec
+     "features": {"bits": 20, "max_n": 3, ...},       # a FeatureSpec (with its hashing)
      "intercept": [...],                               # one per weight column
      "buckets": "<base64 little-endian uint32>",       # sorted bucket numbers with a weight
      "weights": "<base64 little-endian int16>",        # len(buckets) x columns, row-major
@@ -26,11 +26,15 @@ import sys
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from hegui.errors import JudgeError
-from hegui.judges.features import FeatureSpec, featurise
+from hegui.judges.features import HASHING, Features, FeatureSpec, featurise
 
 FORMAT = "hegui-linear/1"
 
@@ -70,23 +74,27 @@ class LinearModel:
     def columns(self) -> int:
         return len(self.intercept)
 
-    def proba(self, vector: Mapping[int, float]) -> list[float]:
+    @cached_property
+    def _table(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Sorted bucket numbers and their weight rows, for vectorised lookups."""
+        keys = np.array(sorted(self.weights), dtype=np.int64)
+        rows = np.array([self.weights[int(b)] for b in keys], dtype=np.float64)
+        return keys, rows.reshape(len(keys), self.columns)
+
+    def proba(self, features: Features) -> list[float]:
         """Class probabilities for a feature vector, in :attr:`classes` order."""
-        k = self.columns
-        z = list(self.intercept)
-        weights = self.weights
-        for index, value in vector.items():
-            row = weights.get(index)
-            if row is not None:
-                for c in range(k):
-                    z[c] += row[c] * value
-        if k == 1:
-            p = _sigmoid(z[0])
+        keys, rows = self._table
+        z = np.array(self.intercept, dtype=np.float64)
+        if len(keys) and len(features.buckets):
+            at = np.searchsorted(keys, features.buckets)
+            at[at == len(keys)] = 0
+            hit = keys[at] == features.buckets
+            z += features.values[hit] @ rows[at[hit]]
+        if self.columns == 1:
+            p = _sigmoid(float(z[0]))
             return [1.0 - p, p]
-        top = max(z)
-        exp = [math.exp(v - top) for v in z]
-        total = sum(exp)
-        return [e / total for e in exp]
+        exp = np.exp(z - z.max())
+        return (exp / exp.sum()).tolist()  # type: ignore[no-any-return]
 
     def predict(self, text: str, extra: Mapping[str, float] | None = None) -> list[float]:
         """Class probabilities of a text (featurised with the model's spec)."""
@@ -145,8 +153,15 @@ class LinearModel:
         intercept = tuple(float(v) for v in need("intercept", list))
         if len(classes) < 2 or len(intercept) != (1 if len(classes) == 2 else len(classes)):
             raise JudgeError(f"{source}: field 'intercept' does not match {len(classes)} classes")
+        features = need("features", dict)
+        if features.get("hashing") != HASHING:
+            raise JudgeError(
+                f"{source}: field 'features': trained with feature hashing "
+                f"{features.get('hashing', 1)}, this hegui uses {HASHING}; retrain the model "
+                "(scripts/train_judges.py shows how)"
+            )
         try:
-            spec = FeatureSpec(**need("features", dict))
+            spec = FeatureSpec(**features)
         except TypeError as exc:
             raise JudgeError(f"{source}: field 'features': {exc}") from None
         buckets = _unpack(need("buckets", str), "I", f"{source}: field 'buckets'")

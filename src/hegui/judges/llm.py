@@ -47,8 +47,7 @@ from hegui.judges.llm_templates import (
 )
 from hegui.records import UNSCORED, Attempt, Verdict
 from hegui.targets import OpenAISpec, OpenAITarget
-from hegui.targets.openai_wire import dumps
-from hegui.targets.policy import RetryPolicy, call_with_retries
+from hegui.targets.policy import RetryPolicy
 
 LABELS = {"harm": ("harmful", "harmless"), "refusal": ("refuse", "comply", "partial")}
 
@@ -239,14 +238,8 @@ class LLMJudge:
         body.update(self._endpoint.generation_params())
         if self.spec.seed is not None:
             body["seed"] = self.spec.seed + vote
-        target = self._target()
-        # OpenAITarget.send() takes a bank item, which must end with a user turn; a guard model
-        # is sent the answer as the last (assistant) turn, so the body is posted as built here.
-        answer, _ = await call_with_retries(
-            self._endpoint.retry,
-            lambda: target._attempt(dumps(body)),
-            what=f"llm judge {self.spec.model}",
-        )
+        # a guard model is sent the answer as the last (assistant) turn: posted as built here
+        answer = await self._target().post(body, what=f"llm judge {self.spec.model}")
         self.asked += 1
         self.cache.put(key, answer.text)
         return answer.text

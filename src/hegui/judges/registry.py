@@ -40,11 +40,6 @@ _NO_LIBRARY = (
 )
 
 
-def available_judges() -> tuple[str, ...]:
-    """Names of the rule judges (no model file, no endpoint, no reviewer needed)."""
-    return _NAMES
-
-
 def judge_names() -> tuple[str, ...]:
     """Every name :func:`build_judge` accepts: the rule judges, then the model-backed ones."""
     return _NAMES + _MODEL_NAMES

@@ -159,6 +159,8 @@ class RunSpec(BaseModel):
     """Judge name → version for every judge the run uses."""
     methods: dict[str, str | None] = Field(default_factory=dict)
     """Assessment method (keyword, classifier, manual, refusal) → judge name, or ``None``."""
+    judge_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """``judges.options`` of hegui.yaml for the judges the run uses (paths resolved)."""
     error_budget: float
     """Largest tolerated fraction of items that end in an error; more fails the run."""
     cache: bool = True

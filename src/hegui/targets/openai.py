@@ -118,9 +118,15 @@ class OpenAITarget:
 
     async def send(self, item: BankItem, sample: int = 0) -> TargetResponse:
         """Ask ``item``'s conversation; retry transient failures per ``spec.retry``."""
-        payload = dumps(self.request_body(item, sample))
+        return await self.post(self.request_body(item, sample), what=f"item {item.id!r}")
+
+    async def post(self, body: Mapping[str, Any], *, what: str = "request") -> TargetResponse:
+        """POST a ready chat-completions ``body`` as is and return the answer; retry transient
+        failures per ``spec.retry``. For conversations a bank item cannot hold, e.g. a guard
+        model's, which ends with the assistant turn to classify; ``what`` names it in errors."""
+        payload = dumps(body)
         answer, latency = await call_with_retries(
-            self.spec.retry, lambda: self._attempt(payload), what=f"item {item.id!r}"
+            self.spec.retry, lambda: self._attempt(payload), what=what
         )
         return TargetResponse(
             text=answer.text,

@@ -48,8 +48,10 @@ _MASK32 = np.uint64(0xFFFFFFFF)
 TextLike = str | Normalized
 
 
-def _mix(x: U64) -> U64:
-    """SplitMix64 finaliser: a bijective, well-mixing map of 64-bit integers (in place)."""
+def mix64(x: U64) -> U64:
+    """SplitMix64 finaliser: a bijective, well-mixing map of 64-bit integers (in place).
+
+    Shared with the judges' feature hashing (:mod:`hegui.judges.features`)."""
     x ^= x >> np.uint64(30)
     x *= _M1
     x ^= x >> np.uint64(27)
@@ -68,8 +70,11 @@ def _seeded(seed: int, j: int) -> int:
 
 
 @cache
-def _multipliers(seed: int, width: int) -> tuple[np.uint64, ...]:
-    """Per position the multiplier of a ``width``-shingle; the last one is the seed's offset."""
+def ngram_multipliers(seed: int, width: int) -> tuple[np.uint64, ...]:
+    """Per position the multiplier of a ``width``-shingle; the last one is the seed's offset.
+
+    The multipliers of a shorter shingle are a prefix of a longer one's, so n-gram hashes of
+    growing ``n`` can be built incrementally (as :mod:`hegui.judges.features` does)."""
     return tuple(np.uint64(_seeded(seed, j)) for j in range(width + 1))
 
 
@@ -99,13 +104,12 @@ def shingle_hashes(codes: U32, ngram: int = 5, seed: int = 0) -> U64:
     count = n - width + 1
     # Polynomial combination with odd 64-bit multipliers (wrapping), then one finaliser: the
     # multipliers depend on the seed, so families with different seeds are independent.
-    mult = _multipliers(seed, width)
+    mult = ngram_multipliers(seed, width)
     h = wide[:count] * mult[0]
     for j in range(1, width):
         h += wide[j : j + count] * mult[j]
     h += mult[width]
-    return _mix(h)
-    return h
+    return mix64(h)
 
 
 def jaccard(a: TextLike, b: TextLike, ngram: int = 5) -> float:
@@ -177,7 +181,7 @@ class MinHasher:
         """
         block = signature.reshape(self.bands, self.rows).astype(np.uint64)
         # Wrapping dot product with odd multipliers, salted per band, then one finaliser.
-        return _mix(block @ self._row_mult + self._band_salt)
+        return mix64(block @ self._row_mult + self._band_salt)
 
     def similarity(self, a: U32, b: U32) -> float:
         """Estimated Jaccard similarity: the fraction of equal signature values."""

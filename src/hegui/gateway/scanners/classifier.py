@@ -14,7 +14,7 @@ from hegui.judges.models import MODEL_NAMES, shipped_model
 
 class ClassifierScanner(ScannerBase):
     """Scores a text with a ``hegui-linear/1`` model; ``action`` at ``threshold``, ``flag`` at
-    ``flag_threshold``. Pure Python, about a tenth of a millisecond per short text, so inline."""
+    ``flag_threshold``. Tens of microseconds per short text (numpy), so inline."""
 
     inline = True
 

@@ -225,6 +225,27 @@ def test_harm_scanner_seam_counts_as_content_check(tmp_path: Path) -> None:
     assert check(report, "REQ-ASSESS-04") is CheckStatus.PASS  # 99% acceptable
 
 
+def test_harm_option_runs_the_harm_judge(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    hateful = "那些外地来的人又脏又懒，就知道抢本地人的工作，应该全部赶走。"
+    texts = ["本店周一至周五营业，节假日休息，欢迎来电咨询。" * 3, hateful]
+    write_jsonl(tmp_path / "d" / "a.jsonl", texts)
+    manifest = write_manifest(
+        tmp_path,
+        """
+        sources:
+          - {id: s, type: commercial, contract: HT-1, supplier_proof: p, origin: domestic,
+             paths: ["d/*.jsonl"]}
+        """,
+    )
+    report = run_audit(build_plan(manifest, options={"harm": True}), tmp_path / "out")
+    assert report.content_scanned and "harm" in [s.name for s in report.scanners]
+    assert [(r.reason, r.risk, r.docs) for r in report.reasons if r.reason == "harm"] == [
+        ("harm", "A.2.4", 1)
+    ]
+    assert report.totals.violations == 1
+
+
 def test_without_a_content_scanner_the_thresholds_stay_pending(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "a.jsonl", list(documents(2, 30, pii_rate=0.5)))
     manifest = write_manifest(

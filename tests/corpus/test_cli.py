@@ -69,7 +69,7 @@ def test_usage_and_manifest_errors_exit_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "keyword library not found" in result.output
     result = runner.invoke(app, ["report", str(tmp_path / "nowhere")])
-    assert result.exit_code == 2 and "no report.json" in result.output
+    assert result.exit_code == 2 and "no report.json" in " ".join(result.output.split())
     result = runner.invoke(app, ["audit", "-m", str(missing_kw), "--executor", "spark"])
     assert result.exit_code == 2
 

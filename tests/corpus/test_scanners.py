@@ -7,6 +7,7 @@ import pytest
 
 from hegui.corpus import Document
 from hegui.corpus.scanners.copyright import CopyrightScanner
+from hegui.corpus.scanners.harm import HarmScanner, windows
 from hegui.corpus.scanners.keyword import KeywordScanner
 from hegui.corpus.scanners.language import LanguageScanner, detect_script_language, matches
 from hegui.corpus.scanners.pii import PiiScanner
@@ -87,3 +88,30 @@ def test_language_mismatch_against_declared_languages() -> None:
     assert flags(scanner, "English only text here", "en-src") == []
     assert flags(scanner, "English only text here", "undeclared") == []
     assert matches("zh", ["zh-Hant"]) and matches("und", ["en"]) and not matches("ja", ["zh"])
+
+
+def test_windows_cut_at_sentence_ends_and_cover_the_text() -> None:
+    text = "第一句话。" * 30 + "没有句号的长长一段" * 20
+    pieces = list(windows(text, 100))
+    assert "".join(pieces) == text
+    assert all(len(p) <= 100 for p in pieces)
+    assert pieces[0].endswith("。") and len(pieces[0]) > 50
+    assert list(windows("", 100)) == []
+
+
+def test_harm_scanner_flags_harmful_pieces_with_the_routed_code() -> None:
+    scanner = HarmScanner(window=200)
+    hateful = "那些外地来的人又脏又懒，就知道抢本地人的工作，应该全部赶走。"
+    assert flags(scanner, hateful) == [("harm", "A.2.4", 1)]
+    assert flags(scanner, "本店周一至周五营业，节假日休息，欢迎来电咨询。") == []
+    # a long document is read piece by piece: the hateful sentence in its middle is found; in
+    # a wider piece, the harmless text around it dilutes it into the unsure band (for review)
+    filler = "本店周一至周五营业，节假日休息，欢迎来电咨询。" * 40
+    assert flags(HarmScanner(window=60), filler + hateful + filler) == [("harm", "A.2.4", 1)]
+    assert flags(HarmScanner(), filler + hateful + filler) == [("harm_unsure", None, 1)]
+    assert scanner.version.startswith("harm-judge ") and {r.reason for r in scanner.reasons()} == {
+        "harm",
+        "harm_unsure",
+    }
+    with pytest.raises(ValueError, match="at least 50"):
+        HarmScanner(window=10)

@@ -131,6 +131,10 @@ def audit(
         CleanChoice | None,
         typer.Option("--clean", help="Cleaned copy: drop violations+duplicates; mask also PII."),
     ] = None,
+    harm: Annotated[
+        bool | None,
+        typer.Option("--harm/--no-harm", help="Run the harm judge over scanned documents."),
+    ] = None,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Discard an earlier audit of another plan in --out.")
     ] = False,
@@ -149,6 +153,8 @@ def audit(
         options["scan_fraction"] = scan_fraction
     if clean is not None:
         options["clean"] = clean.value
+    if harm is not None:
+        options["harm"] = harm
     count = workers or os.cpu_count() or 1
     # The executor first: the local one starts its fork server, which imports hegui in the
     # background while the plan is built.

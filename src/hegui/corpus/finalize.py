@@ -121,7 +121,11 @@ def finalize(plan: AuditPlan, layout: AuditDir, execution: ExecutionInfo) -> Cor
         counts[0] += exact
         counts[1] += near
     review_n = _review_sample(plan, layout)
-    content = any(s.name == "keyword" for s in scanners) or bool(plan.options.scanners)
+    content = (
+        any(s.name in ("keyword", "harm") for s in scanners)
+        or plan.options.harm
+        or bool(plan.options.scanners)
+    )
     sources = [
         _summary(plan, sid, totals, dup_counts[sid], content) for sid, totals in per_source.items()
     ]

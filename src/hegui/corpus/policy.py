@@ -74,6 +74,10 @@ class AuditOptions(BaseModel):
     """Exact and near-duplicate detection across the whole corpus."""
     homophones: bool = False
     """Report homophone ``suspect`` keyword matches (slower; never violations on their own)."""
+    harm: bool = False
+    """Run the harm judge over every scanned document (``harm`` / ``harm_unsure`` flags)."""
+    harm_window: int = Field(default=300, ge=50)
+    """Characters per piece the harm judge reads (long documents are judged piece by piece)."""
     shard_mb: int = Field(default=256, ge=1)
     """Uncompressed JSONL and line-text files larger than this are split into several shards."""
     review_chars: int = Field(default=5000, ge=100, le=32000)

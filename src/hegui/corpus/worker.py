@@ -32,6 +32,7 @@ from hegui.corpus.readers import ReadContext, read_shard
 from hegui.corpus.results import ShardResult
 from hegui.corpus.scanners.base import Scanner
 from hegui.corpus.scanners.copyright import CopyrightScanner
+from hegui.corpus.scanners.harm import HarmScanner
 from hegui.corpus.scanners.keyword import KeywordScanner, load_keywords
 from hegui.corpus.scanners.language import LanguageScanner
 from hegui.corpus.scanners.pii import PiiScanner
@@ -45,7 +46,8 @@ _PROGRESS_EVERY_S = 0.25
 
 def build_scanners(plan: AuditPlan) -> list[Scanner]:
     """The scanners of a plan: keywords (when a library is given), PII, copyright markers,
-    language, then the extra factories of ``options.scanners``."""
+    language, the harm judge (``options.harm``), then the extra factories of
+    ``options.scanners``."""
     scanners: list[Scanner] = []
     if plan.keywords:
         for kw in plan.keywords:
@@ -58,6 +60,8 @@ def build_scanners(plan: AuditPlan) -> list[Scanner]:
     scanners.append(CopyrightScanner())
     declared = {s.id: s.language for s in plan.manifest.sources if s.checks_language}
     scanners.append(LanguageScanner(declared))
+    if plan.options.harm:
+        scanners.append(HarmScanner(window=plan.options.harm_window))
     for spec in plan.options.scanners:
         scanners.append(load_factory(spec)(plan.manifest))
     return scanners

@@ -61,7 +61,11 @@ BUILTIN_REASONS: tuple[ReasonInfo, ...] = (
     ),
     ReasonInfo(
         "harm", "有害内容（判定器）", "content", None,
-        "A judge-backed scanner found harmful content (seam for classifiers / LLM judges).",
+        "The harm judge (options.harm) or another judge-backed scanner found harmful content.",
+    ),
+    ReasonInfo(
+        "harm_unsure", "疑似有害（待人工）", "content", None,
+        "The harm judge was unsure (inside its band); never a violation on its own.",
     ),
     ReasonInfo("pii_id_card", "身份证号", "pii", "A.4.6", "Resident ID number (GB 11643)."),
     ReasonInfo("pii_mobile", "手机号", "pii", "A.4.6", "Mainland mobile number."),

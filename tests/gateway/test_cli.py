@@ -140,3 +140,14 @@ def test_gateway_check_and_keygen(project: Path) -> None:
     bad.write_text("gateway: {upstreams: []}\n", encoding="utf-8")
     result = runner.invoke(gateway_app, ["check", "-c", str(bad)])
     assert result.exit_code == 2 and "gateway.upstreams" in result.output
+
+
+def test_gateway_check_pings_the_counters_redis(project: Path) -> None:
+    assert "counters   in memory, per instance" in ok(gateway_app, "check", "-c", str(project))
+    text = project.read_text(encoding="utf-8")
+    project.write_text(
+        text.replace("gateway:\n", "gateway:\n  counters: redis://127.0.0.1:1/0\n"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(gateway_app, ["check", "-c", str(project)])
+    assert result.exit_code == 2 and "cannot reach the counters' Redis" in result.output

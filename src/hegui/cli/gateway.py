@@ -8,7 +8,7 @@ The operator command groups live beside it and are registered at the top level:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from hegui.cli._common import friendly_errors, out
 from hegui.cli.gateway_complaints import app as complaints_app
 from hegui.cli.gateway_log import app as log_app
 from hegui.cli.gateway_users import app as users_app
+
+if TYPE_CHECKING:
+    from hegui.gateway.service import Gateway
 
 __all__ = ["app", "complaints_app", "log_app", "users_app"]
 
@@ -75,6 +78,7 @@ def check(config_path: ConfigOption = None) -> None:
         out.print(
             f"log        chain {gateway.chain_id}, retention {config.log.retention_days} days"
         )
+        out.print(f"counters   {_check_counters(gateway)}")
         if gateway.cipher is None:
             out.print(
                 f"[yellow]note:[/] {config.identity.key_env} is not set: `hegui users verify` "
@@ -84,6 +88,26 @@ def check(config_path: ConfigOption = None) -> None:
     finally:
         gateway.engine.dispose()
     out.print("ok")
+
+
+def _check_counters(gateway: Gateway) -> str:
+    """Where limits are counted; a Redis server is pinged (ConfigError when unreachable)."""
+    import asyncio
+
+    from hegui.gateway.counters import RedisCounters
+
+    counters = gateway.counters
+    if not isinstance(counters, RedisCounters):
+        return "in memory, per instance"
+
+    async def ping() -> None:
+        try:
+            await counters.ping()
+        finally:
+            await counters.aclose()
+
+    asyncio.run(ping())
+    return f"redis {counters.url} (shared by instances)"
 
 
 @app.command("keygen")

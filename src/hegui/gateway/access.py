@@ -2,7 +2,8 @@
 
 Every refusal is an OpenAI-style error with a ``code`` a client can act on:
 ``missing_api_key``/``invalid_api_key`` (401), ``identity_not_verified``, ``account_suspended``,
-``minor_time_restricted`` (403), ``account_limited``, ``minor_daily_limit`` (429).
+``minor_time_restricted`` (403), ``account_limited``, ``minor_daily_limit`` (429),
+``counters_unavailable`` (503: the shared counters of a limited user or a minor cannot be reached).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from starlette.requests import Request
 
@@ -23,6 +26,7 @@ from hegui.gateway.identity.users import KEY_PREFIX
 from hegui.gateway.service import Gateway
 
 log = logging.getLogger("hegui.gateway.access")
+T = TypeVar("T")
 
 
 def bearer(request: Request) -> str | None:
@@ -87,8 +91,10 @@ async def authorize(gw: Gateway, request: Request, ctx: RequestContext) -> Princ
                 f"({gw.config.server.timezone})",
                 code="minor_time_restricted",
             )
-        if minors.daily_requests is not None and not gw.minor_requests.take(
-            principal.user_id, local.date().isoformat(), minors.daily_requests
+        if minors.daily_requests is not None and not await _counted(
+            gw.counters.take_daily(
+                principal.user_id, local.date().isoformat(), minors.daily_requests
+            )
         ):
             raise ApiError(
                 429,
@@ -96,7 +102,7 @@ async def authorize(gw: Gateway, request: Request, ctx: RequestContext) -> Princ
                 code="minor_daily_limit",
             )
     if principal.limited(now):
-        wait = gw.limiter.allow(principal.user_id)
+        wait = await _counted(gw.counters.allow(principal.user_id, gw.config.enforcement.limit_rpm))
         if wait is not None:
             raise ApiError(
                 429,
@@ -106,6 +112,20 @@ async def authorize(gw: Gateway, request: Request, ctx: RequestContext) -> Princ
                 headers={"Retry-After": str(max(1, math.ceil(wait)))},
             )
     return principal
+
+
+async def _counted(check: Awaitable[T]) -> T:
+    """Await a counter; when the shared counters cannot be reached, refuse (fail closed)."""
+    try:
+        return await check
+    except ApiError:
+        raise
+    except Exception as exc:  # the Redis client's connection and timeout errors
+        raise ApiError(
+            503,
+            "the request counters are unavailable; try again shortly",
+            code="counters_unavailable",
+        ) from exc
 
 
 async def count_violation(gw: Gateway, ctx: RequestContext, risk: str | None) -> None:

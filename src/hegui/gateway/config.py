@@ -159,7 +159,7 @@ class MinorsConfig(_Model):
     hours: str | None = "08:00-22:00"
     """Local hours (server.timezone) in which minors may use the service; null: any time."""
     daily_requests: int | None = Field(default=None, ge=1)
-    """Requests per calendar day (per gateway instance); null: no cap."""
+    """Requests per calendar day (per instance unless ``gateway.counters`` is set); null: no cap."""
     input_scanners: list[AnyScannerConfig] = Field(default_factory=list)
     """Scanners added to the input chain for minors."""
     output_scanners: list[AnyScannerConfig] = Field(default_factory=list)
@@ -215,7 +215,7 @@ class EnforcementConfig(_Model):
     limit_at: int = Field(default=3, ge=1)
     """Violations in a day from which the user is rate limited."""
     limit_rpm: int = Field(default=2, ge=1)
-    """Requests per minute a limited user may make (per instance)."""
+    """Requests per minute a limited user may make (per instance unless ``gateway.counters``)."""
     limit_hours: float = Field(default=24.0, gt=0)
     suspend_hours: float | None = Field(default=None, gt=0)
     """Length of a suspension; null: until reinstated with ``hegui users reinstate``."""
@@ -328,6 +328,9 @@ class GatewayConfig(_Model):
     server: ServerConfig = ServerConfig()
     store: str | None = None
     """SQLAlchemy URL of the gateway's tables; default: the project's ``store``."""
+    counters: str | None = None
+    """``redis://host:6379/0``: the request counters of limited users and minors in Redis,
+    shared by every instance; null: per instance, in memory."""
     upstreams: list[UpstreamConfig] = Field(min_length=1)
     input: InputConfig = InputConfig()
     output: OutputConfig = OutputConfig()

@@ -38,8 +38,9 @@ def serve(
 ) -> None:
     """Build the app and serve it in this process until interrupted.
 
-    One process per instance: the event chain, the per-instance limits and the key cache are
-    per process, so scale out with more instances (each with its own ``log.chain_id``).
+    One process per instance: the event chain and the key cache are per process (and the limits
+    too unless ``gateway.counters`` names a Redis), so scale out with more instances, each with
+    its own ``log.chain_id``.
     """
     try:
         import uvicorn

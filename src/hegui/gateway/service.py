@@ -17,8 +17,8 @@ from hegui.errors import ConfigError
 from hegui.gateway.chain import Chain
 from hegui.gateway.complaints import ComplaintStore
 from hegui.gateway.config import GatewaySettings
+from hegui.gateway.counters import open_counters
 from hegui.gateway.db import open_gateway_engine
-from hegui.gateway.enforcement import DailyCounter, RateLimiter
 from hegui.gateway.identity.crypto import FieldCipher
 from hegui.gateway.identity.records import Principal
 from hegui.gateway.identity.users import UserStore, key_digest
@@ -104,8 +104,7 @@ class Gateway:
             max_queue=config.log.max_queue,
         )
         self.labeler = Labeler(config.labels)
-        self.limiter = RateLimiter(config.enforcement.limit_rpm)
-        self.minor_requests = DailyCounter()
+        self.counters = open_counters(config.counters)
         self._principals: dict[str, tuple[float, Principal | None]] = {}
         self._db_checked: tuple[float, bool] = (0.0, False)
         self.started = False
@@ -132,6 +131,7 @@ class Gateway:
         self.started = False
         await self.writer.aclose()
         await self.pool.aclose()
+        await self.counters.aclose()
         for scanner in self._scanners:
             if isinstance(scanner, LlmScanner):
                 await scanner.aclose()

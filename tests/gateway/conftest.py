@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,9 +42,9 @@ def upstream(loop: Loop) -> Iterator[Upstream]:
     loop.run(server.stop())
 
 
-@pytest.fixture(scope="session")
-def pg_schema() -> Iterator[str]:
-    """A schema of its own in the PostgreSQL test database, dropped at the end."""
+@contextmanager
+def new_schema() -> Iterator[str]:
+    """A schema of its own in the PostgreSQL test database (its URL), dropped afterwards."""
     psycopg = pytest.importorskip("psycopg")
     schema = f"hegui_gw_{uuid.uuid4().hex[:8]}"
     try:
@@ -54,6 +55,23 @@ def pg_schema() -> Iterator[str]:
     yield f"{PG_URL}?options=-csearch_path%3D{schema}"
     with psycopg.connect(PG_DSN, autocommit=True) as conn:
         conn.execute(f"drop schema {schema} cascade")
+
+
+@pytest.fixture(scope="session")
+def pg_schema() -> Iterator[str]:
+    """One schema shared by the session's PostgreSQL tests."""
+    with new_schema() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def private_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store no other test writes to, on SQLite and on PostgreSQL (e.g. to re-key all rows)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'gateway.db'}"
+        return
+    with new_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -92,6 +92,25 @@ def test_users_lifecycle(project: Path) -> None:
     assert all(minor not in json.dumps(e, ensure_ascii=False) for e in events)
 
 
+def test_key_rotation_with_rekey(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    c = ["-c", str(project)]
+    ok(users_app, "add", "liu", *c)
+    claim = ["--name", "刘五", "--id-number", ADULT_ID, "--mobile", "13800138000"]
+    ok(users_app, "verify", "liu", *claim, *c)
+    # rotate: a new key in HEGUI_GATEWAY_KEY, the old one named as previous
+    monkeypatch.setenv("OLD_GATEWAY_KEY", KEY)
+    monkeypatch.setenv("HEGUI_GATEWAY_KEY", "ab" * 32)
+    text = project.read_text(encoding="utf-8")
+    rotating = "gateway:\n  identity: {previous_key_envs: [OLD_GATEWAY_KEY]}\n"
+    project.write_text(text.replace("gateway:\n", rotating), encoding="utf-8")
+    assert ADULT_ID in ok(users_app, "show", "liu", "--reveal", *c)
+    assert "1 users" in ok(users_app, "rekey", *c)
+    assert "0 users" in ok(users_app, "rekey", *c)
+    project.write_text(text, encoding="utf-8")  # the old key retired
+    assert ADULT_ID in ok(users_app, "show", "liu", "--reveal", *c)
+    assert "rekeyed" in ok(log_app, "show", "--limit", "5", *c)
+
+
 def test_log_verify_fails_on_tampering(project: Path) -> None:
     c = ["-c", str(project)]
     ok(users_app, "add", "leo", *c)

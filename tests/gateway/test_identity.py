@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from hegui.errors import ConfigError
 from hegui.gateway import tables as t
+from hegui.gateway.complaints import ComplaintIn, ComplaintStore
 from hegui.gateway.config import VerifierConfig
-from hegui.gateway.db import open_gateway_engine
+from hegui.gateway.db import now_utc, open_gateway_engine
 from hegui.gateway.identity import (
     DecryptionError,
     FieldCipher,
@@ -28,6 +29,7 @@ from hegui.gateway.identity import (
     minor_until,
     parse_key,
 )
+from hegui.gateway.identity.rekey import rekey
 from tests.gateway.harness import ADULT_ID, ENV, Loop, resident_id, unique
 
 CIPHER = FieldCipher.from_env("HEGUI_GATEWAY_KEY", ENV)
@@ -177,3 +179,59 @@ def test_users_keep_no_plain_numbers(store_url: str) -> None:
         assert users.user(user.id).status is UserStatus.SUSPENDED
     finally:
         engine.dispose()
+
+
+def test_key_rotation_keeps_values_readable_and_rekey_moves_them(private_store_url: str) -> None:
+    old_master, new_master = (parse_key(FieldCipher.generate_key()) for _ in range(2))
+    old = FieldCipher(old_master)
+    engine = open_gateway_engine(private_store_url)
+    users = UserStore(engine)
+    try:
+        user = users.create_user(unique("rot"))
+        result = asyncio.run(LocalVerifier().verify(claim()))
+        users.record_verification(user.id, claim(), result, old, adult_age=18, actor="t")
+        complaint = ComplaintStore(engine, feedback_days=15, cipher=old).add(
+            ComplaintIn(category="other", description="x", contact="电话13800138000"),
+            user_id=user.id,
+        )
+        with engine.begin() as conn:
+            conn.execute(
+                insert(t.content).values(
+                    request_id="req-1",
+                    created_at=now_utc(),
+                    expires_at=now_utc(),
+                    data=old.encrypt('{"input": "你好"}', context="gw_content/req-1"),
+                )
+            )
+        # the new key alone cannot read the old values; with the old key as previous it can
+        with pytest.raises(DecryptionError, match="previous_key_envs"):
+            users.reveal(user.id, FieldCipher(new_master))
+        rotated = FieldCipher(new_master, [old_master])
+        assert rotated.key_ids == (FieldCipher(new_master).key_id, old.key_id)
+        assert users.reveal(user.id, rotated)["id_number"] == ADULT_ID
+        assert [u.id for u in users.find_by_id_number(rotated, ADULT_ID)] == [user.id]
+
+        moved = rekey(engine, rotated)
+        assert (moved.users, moved.complaints, moved.content) == (1, 1, 1)
+        assert rekey(engine, rotated).total == 0  # idempotent
+        fresh = FieldCipher(new_master)  # the old key can now be retired
+        assert users.reveal(user.id, fresh) == {
+            "name": "张三",
+            "id_number": ADULT_ID,
+            "mobile": "13800138000",
+        }
+        assert [u.id for u in users.find_by_mobile(fresh, "13800138000")] == [user.id]
+        assert ComplaintStore(engine, feedback_days=15, cipher=fresh).contact(complaint.id)
+        with engine.connect() as conn:
+            data = conn.execute(select(t.content.c.data)).scalar_one()
+        assert fresh.decrypt(data, context="gw_content/req-1") == '{"input": "你好"}'
+    finally:
+        engine.dispose()
+
+
+def test_previous_keys_must_be_set_in_the_environment() -> None:
+    env = {"NEW": FieldCipher.generate_key()}
+    with pytest.raises(ConfigError, match=r"OLD.*rekey"):
+        FieldCipher.from_env("NEW", env, ["OLD"])
+    env["OLD"] = FieldCipher.generate_key()
+    assert len(FieldCipher.from_env("NEW", env, ["OLD"]).key_ids) == 2

@@ -1,4 +1,5 @@
-"""``hegui users``: gateway users — add, list, show, verify, find, suspend, reinstate, keys."""
+"""``hegui users``: gateway users — add, list, show, verify, find, suspend, reinstate, keys,
+rekey."""
 
 from __future__ import annotations
 
@@ -177,6 +178,24 @@ def find(
         out.print(" ".join(_row(found)))
     if not users:
         out.print("no user")
+
+
+@app.command("rekey")
+@friendly_errors
+def rekey(config_path: ConfigOption = None, actor: ActorOption = None) -> None:
+    """Re-encrypt and re-hash stored ID numbers, phones, names, complaint contacts and retained
+    content with the current gateway key (after a rotation; safe to run again)."""
+    admin = Admin.open(config_path, actor=actor)
+    try:
+        result = admin.rekey()
+        key_id = admin.cipher().key_id
+    finally:
+        admin.close()
+    out.print(
+        f"moved to key {key_id}: {result.users} users, {result.complaints} complaints, "
+        f"{result.content} retained conversations"
+    )
+    out.print("every stored value is on the current key: remove previous_key_envs")
 
 
 @app.command("suspend")

@@ -8,7 +8,7 @@ import getpass
 import os
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from hegui.gateway.eventlog import (
 )
 from hegui.gateway.identity.crypto import FieldCipher
 from hegui.gateway.identity.records import CreatedKey, UserRecord
+from hegui.gateway.identity.rekey import RekeyResult, rekey
 from hegui.gateway.identity.users import UserStore
 from hegui.gateway.identity.verify import IdentityClaim, VerificationResult, build_verifier
 from hegui.targets.openai_wire import loads
@@ -84,7 +85,8 @@ class Admin:
 
     def cipher(self) -> FieldCipher:
         """The field cipher (the key must be in the environment)."""
-        return FieldCipher.from_env(self.config.identity.key_env, self.environ)
+        identity = self.config.identity
+        return FieldCipher.from_env(identity.key_env, self.environ, identity.previous_key_envs)
 
     @property
     def chain_id(self) -> str:
@@ -110,6 +112,14 @@ class Admin:
             detail={**detail, "actor": self.actor},
         )
         append_one(self.engine, self.chain_id, event)
+
+    def rekey(self) -> RekeyResult:
+        """Move stored personal values to the current gateway key (after a rotation); logged."""
+        cipher = self.cipher()
+        result = rekey(self.engine, cipher)
+        detail = {"key_id": cipher.key_id, **asdict(result)}
+        self.record("admin", "rekeyed", detail)
+        return result
 
     # -- users ---------------------------------------------------------------------------------
 

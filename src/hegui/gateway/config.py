@@ -194,6 +194,9 @@ class IdentityConfig(_Model):
     key_env: str = "HEGUI_GATEWAY_KEY"
     """Environment variable with the 32-byte master key (hex or base64) from which the lookup
     hash and the AES-GCM encryption keys of ID and phone numbers are derived."""
+    previous_key_envs: list[str] = Field(default_factory=list)
+    """During a key rotation: variables holding the earlier keys, which still decrypt and match
+    lookups until ``hegui users rekey`` has moved every stored value to the current key."""
     verifier: VerifierConfig = VerifierConfig()
     cache_ttl_s: float = Field(default=5.0, ge=0, le=3600)
     """How long an API key's user is cached per instance: a revoked key or a suspension made
@@ -201,6 +204,13 @@ class IdentityConfig(_Model):
     minors: MinorsConfig = MinorsConfig()
 
     _key = field_validator("key_env")(_env_name)
+
+    @field_validator("previous_key_envs")
+    @classmethod
+    def _previous(cls, names: list[str]) -> list[str]:
+        for name in names:
+            _env_name(name)
+        return names
 
 
 class EnforcementConfig(_Model):

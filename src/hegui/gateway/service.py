@@ -83,7 +83,9 @@ class Gateway:
         self.pool = UpstreamPool(config.upstreams, env)
         self.cipher: FieldCipher | None = None
         if env.get(config.identity.key_env, "").strip():
-            self.cipher = FieldCipher.from_env(config.identity.key_env, env)
+            self.cipher = FieldCipher.from_env(
+                config.identity.key_env, env, config.identity.previous_key_envs
+            )
         elif config.log.retain_content:
             raise ConfigError(
                 f"log.retain_content stores texts encrypted and needs the gateway key in "

@@ -5,6 +5,10 @@ database. Two sub-keys are derived from it with HKDF-SHA256: one for HMAC-SHA256
 (find a user by ID number without storing it), one for AES-256-GCM. Each ciphertext is bound to
 its row and field through the associated data, so a value copied to another row fails to decrypt,
 and it names the key it was made with (``v1.<key id>.<base64>``).
+
+Rotation: a new master key encrypts and hashes; the previous keys (``identity.previous_key_envs``)
+still decrypt and are tried in lookups, until ``hegui users rekey`` has re-encrypted and re-hashed
+every stored value with the new key (:mod:`hegui.gateway.identity.rekey`). Then drop them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from hegui.errors import ConfigError, HeguiError, MissingExtraError
 
@@ -64,20 +68,31 @@ def parse_key(text: str) -> bytes:
 class FieldCipher:
     """Lookup hashes and encryption of personal fields (see the module docstring)."""
 
-    def __init__(self, master: bytes) -> None:
+    def __init__(self, master: bytes, previous: Sequence[bytes] = ()) -> None:
         if not HAVE_CRYPTOGRAPHY:
             raise MissingExtraError("encrypting personal data (cryptography)", "gateway")
-        if len(master) != 32:
+        if any(len(key) != 32 for key in (master, *previous)):
             raise ConfigError("the gateway key must be 32 bytes")
-        self._mac_key = _derive(master, b"hegui-gateway lookup v1")
-        enc_key = _derive(master, b"hegui-gateway encrypt v1")
-        self._aead = AESGCM(enc_key)
-        self.key_id = hashlib.sha256(enc_key).hexdigest()[:8]
+        self._mac_keys: list[bytes] = []
+        self._aeads: dict[str, AESGCM] = {}
+        for key in (master, *previous):
+            enc_key = _derive(key, b"hegui-gateway encrypt v1")
+            key_id = hashlib.sha256(enc_key).hexdigest()[:8]
+            if key_id not in self._aeads:
+                self._aeads[key_id] = AESGCM(enc_key)
+                self._mac_keys.append(_derive(key, b"hegui-gateway lookup v1"))
+        self.key_id = next(iter(self._aeads))
+        """The id of the current key, which encrypts; earlier keys only decrypt."""
+        self._aead = self._aeads[self.key_id]
 
     @classmethod
-    def from_env(cls, name: str, environ: Mapping[str, str] | None = None) -> FieldCipher:
-        """The cipher for the key in environment variable ``name``."""
-        value = (os.environ if environ is None else environ).get(name, "")
+    def from_env(
+        cls, name: str, environ: Mapping[str, str] | None = None, previous: Sequence[str] = ()
+    ) -> FieldCipher:
+        """The cipher for the key in environment variable ``name``, with the earlier keys in
+        the variables ``previous`` (during a rotation)."""
+        env = os.environ if environ is None else environ
+        value = env.get(name, "")
         if not value.strip():
             raise ConfigError(
                 f"the environment variable {name} holding the gateway key is not set; create a "
@@ -85,7 +100,23 @@ class FieldCipher:
                 "backed up: without it, stored ID and phone numbers cannot be read)",
                 field="gateway.identity.key_env",
             )
-        return cls(parse_key(value))
+        missing = [p for p in previous if not env.get(p, "").strip()]
+        if missing:
+            raise ConfigError(
+                f"the environment variable {missing[0]} (a previous gateway key) is not set; "
+                "set it until `hegui users rekey` has run, then remove it from the list",
+                field="gateway.identity.previous_key_envs",
+            )
+        return cls(parse_key(value), [parse_key(env[p]) for p in previous])
+
+    @property
+    def key_ids(self) -> tuple[str, ...]:
+        """The current key's id, then the previous keys'."""
+        return tuple(self._aeads)
+
+    def needs_rekey(self, token: str) -> bool:
+        """True when ``token`` was encrypted with a key other than the current one."""
+        return token.split(".", 2)[1:2] != [self.key_id]
 
     @staticmethod
     def generate_key() -> str:
@@ -93,9 +124,14 @@ class FieldCipher:
         return secrets.token_hex(32)
 
     def lookup_hash(self, kind: str, value: str) -> str:
-        """HMAC-SHA256 of a normalised value, per kind (``id``, ``phone``), as hex."""
+        """HMAC-SHA256 of a normalised value, per kind (``id``, ``phone``), as hex (current key)."""
+        return self.lookup_hashes(kind, value)[0]
+
+    def lookup_hashes(self, kind: str, value: str) -> list[str]:
+        """The lookup hash under the current key, then under each previous key: a search
+        matches rows not yet re-keyed."""
         message = kind.encode() + b"\x00" + value.encode()
-        return hmac.new(self._mac_key, message, hashlib.sha256).hexdigest()
+        return [hmac.new(k, message, hashlib.sha256).hexdigest() for k in self._mac_keys]
 
     def encrypt(self, value: str, *, context: str) -> str:
         """AES-256-GCM ciphertext of ``value``, bound to ``context`` (e.g. ``users/u_1/id``)."""
@@ -112,13 +148,16 @@ class FieldCipher:
             raise DecryptionError("not a hegui ciphertext") from None
         if version != _VERSION:
             raise DecryptionError(f"unknown ciphertext version {version!r}")
-        if key_id != self.key_id:
+        aead = self._aeads.get(key_id)
+        if aead is None:
             raise DecryptionError(
-                f"encrypted with key {key_id}, but the configured key is {self.key_id}"
+                f"encrypted with key {key_id}, but the configured keys are "
+                f"{', '.join(self._aeads)}; after a key change, name the old key's variable in "
+                "gateway.identity.previous_key_envs"
             )
         try:
             raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
-            plain = self._aead.decrypt(raw[:_NONCE], raw[_NONCE:], context.encode())
+            plain = aead.decrypt(raw[:_NONCE], raw[_NONCE:], context.encode())
         except (InvalidTag, binascii.Error, ValueError):
             raise DecryptionError("the ciphertext does not decrypt (tampered or moved)") from None
         return plain.decode()

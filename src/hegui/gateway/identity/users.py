@@ -106,16 +106,16 @@ class UserStore:
 
     def find_by_id_number(self, cipher: FieldCipher, id_number: str) -> list[UserRecord]:
         """Users verified with this resident ID number (by its keyed hash)."""
-        digest = cipher.lookup_hash("id", normalise_id(id_number))
+        digests = cipher.lookup_hashes("id", normalise_id(id_number))
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t.users).where(t.users.c.id_hash == digest))
+            rows = conn.execute(select(t.users).where(t.users.c.id_hash.in_(digests)))
             return [UserRecord.from_row(r) for r in rows]
 
     def find_by_mobile(self, cipher: FieldCipher, mobile: str) -> list[UserRecord]:
         """Users verified with this mobile number (by its keyed hash)."""
-        digest = cipher.lookup_hash("phone", normalise_mobile(mobile))
+        digests = cipher.lookup_hashes("phone", normalise_mobile(mobile))
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t.users).where(t.users.c.phone_hash == digest))
+            rows = conn.execute(select(t.users).where(t.users.c.phone_hash.in_(digests)))
             return [UserRecord.from_row(r) for r in rows]
 
     def record_verification(

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from hegui.targets.mock_server import MockAnswer, MockConfig
 from tests.gateway.harness import Loop, Upstream
-
-PG_DSN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+from tests.pg import new_schema
 
 ANSWERS = {
     "讲个故事": MockAnswer("从前有座山，山里有座庙。庙里有个老和尚在讲故事。"),
@@ -42,25 +38,10 @@ def upstream(loop: Loop) -> Iterator[Upstream]:
     loop.run(server.stop())
 
 
-@contextmanager
-def new_schema() -> Iterator[str]:
-    """A schema of its own in the PostgreSQL test database (its URL), dropped afterwards."""
-    psycopg = pytest.importorskip("psycopg")
-    schema = f"hegui_gw_{uuid.uuid4().hex[:8]}"
-    try:
-        with psycopg.connect(PG_DSN, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f"create schema {schema}")
-    except psycopg.OperationalError:
-        pytest.fail("PostgreSQL at 127.0.0.1:5432 (database test) is required")
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f"drop schema {schema} cascade")
-
-
 @pytest.fixture(scope="session")
 def pg_schema() -> Iterator[str]:
     """One schema shared by the session's PostgreSQL tests."""
-    with new_schema() as url:
+    with new_schema("hegui_gw") as url:
         yield url
 
 
@@ -70,7 +51,7 @@ def private_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'gateway.db'}"
         return
-    with new_schema() as url:
+    with new_schema("hegui_gw") as url:
         yield url
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine
 
 from hegui.errors import StoreError
 from hegui.gateway import tables as t
 from hegui.store import open_engine
+from hegui.store.migrate import ensure_schema
 
 
 def now_utc() -> datetime:
@@ -25,24 +25,14 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 
 def open_gateway_engine(url: str) -> Engine:
-    """The engine for ``url`` (SQLite or PostgreSQL) with the gateway's tables created."""
+    """The engine for ``url`` (SQLite or PostgreSQL) with the gateway's tables created or
+    upgraded (:func:`hegui.store.migrate.ensure_schema`)."""
     engine = open_engine(url)
     try:
-        t.metadata.create_all(engine)
-        with engine.begin() as conn:
-            version = conn.execute(
-                select(t.gateway_meta.c.value).where(t.gateway_meta.c.key == "schema_version")
-            ).scalar_one_or_none()
-            if version is None:
-                conn.execute(
-                    insert(t.gateway_meta).values(key="schema_version", value=str(t.SCHEMA_VERSION))
-                )
-            elif int(version) > t.SCHEMA_VERSION:
-                raise StoreError(
-                    f"the gateway tables at {url!r} have schema version {version}, newer than "
-                    f"this hegui ({t.SCHEMA_VERSION}); upgrade hegui"
-                )
-    except SQLAlchemyError as exc:
+        ensure_schema(
+            engine, t.metadata, t.gateway_meta, t.SCHEMA_VERSION, what="the gateway tables"
+        )
+    except StoreError:
         engine.dispose()
-        raise StoreError(f"cannot open the gateway store: {type(exc).__name__}: {exc}") from exc
+        raise
     return engine

@@ -31,6 +31,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from hegui.errors import StoreError
 from hegui.records import BankItem, RunSpec, TargetResponse, Verdict
 from hegui.store import schema as t
+from hegui.store.migrate import ensure_schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +189,12 @@ class RunStore:
         self.url = url
         self.engine = open_engine(url)
         try:
-            t.metadata.create_all(self.engine)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open store {url!r}: {exc.__class__.__name__}: {exc}") from exc
+            ensure_schema(
+                self.engine, t.metadata, t.store_meta, t.SCHEMA_VERSION, what="the run store"
+            )
+        except StoreError:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

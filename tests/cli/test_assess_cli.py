@@ -146,3 +146,26 @@ def test_judge_options_in_hegui_yaml_are_used_and_recorded(demo_dir: Path) -> No
     assert judge_options(loaded, "cascade") == {"llm": str(demo_dir / "guard.yaml")}
     bad = runner.invoke(app, ["assess", "--config", str(path), "--no-progress"])
     assert bad.exit_code == 2 and "'colour'" in bad.output and "threshold" in bad.output
+
+
+def test_a_pack_file_of_the_provider_is_assessed_and_rescored(demo_dir: Path) -> None:
+    import yaml
+
+    folder = resources.files("hegui.policy") / "packs"
+    (demo_dir / "packs").mkdir(exist_ok=True)
+    own = (
+        (folder / "gbt45654-2025.yaml")
+        .read_text("utf-8")
+        .replace("pack: gbt45654-2025", "pack: acme-2026")
+    )
+    (demo_dir / "packs" / "acme.yaml").write_text(own, encoding="utf-8")
+    (demo_dir / "packs" / "appendix-a.yaml").write_bytes((folder / "appendix-a.yaml").read_bytes())
+    config = yaml.safe_load((demo_dir / "hegui.yaml").read_text(encoding="utf-8"))
+    config["policy"]["pack"] = "packs/acme.yaml"  # relative to hegui.yaml, not to the cwd
+    path = demo_dir / "hegui-acme.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["assess", "--config", str(path), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    assert latest_report(demo_dir)["spec"]["pack"] == "acme-2026"
+    rescored = runner.invoke(app, ["rescore", "latest", "--config", str(path)])
+    assert rescored.exit_code == 1, rescored.output

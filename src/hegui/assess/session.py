@@ -102,7 +102,7 @@ def _target(config: ProjectConfig, spec: dict[str, object] | None) -> Target:
 
 def create_run(config: ProjectConfig, store: RunStore) -> tuple[RunSpec, list[PlannedItem]]:
     """Resolve the config into a recorded run and its fixed plan."""
-    pack = load_pack(config.policy.pack, config.policy.overrides)
+    pack = config.load_pack()
     target = _target(config, config.target)  # no connection is opened until the first request
     if not config.banks:
         raise ConfigError(
@@ -182,7 +182,7 @@ async def run_assessment(
             f"run {spec.run_id} was made against {spec.target.identity!r} but the config now "
             f"points at {target.info.identity!r}; resume with the run's original target"
         )
-    pack = load_pack(spec.pack, spec.policy_overrides)
+    pack = run_pack(spec, config)
     judges = build_judges(config, judge_names_by_kind(pack, spec.methods))
     error_limit = math.floor(spec.error_budget * len(plan))
     store.set_status(spec.run_id, "running")
@@ -219,10 +219,12 @@ def plan_kinds(plan: Sequence[PlannedItem]) -> dict[ItemKind, int]:
 def run_pack(spec: RunSpec, config: ProjectConfig) -> Pack:
     """The pack a stored run was made with, with the run's overrides.
 
-    Shipped packs load by name; a pack given by path in hegui.yaml loads from there. A pack whose
-    content changed since the run (another hash) is refused rather than silently used.
+    A pack given by path in hegui.yaml loads from there (even when it reuses a shipped pack's
+    name); otherwise the shipped pack of the run's name. A pack whose content changed since the
+    run (another hash) is refused rather than silently used.
     """
-    source = spec.pack if spec.pack in available_packs() else config.policy.pack
+    configured = config.pack_source()
+    source = spec.pack if configured in available_packs() else configured
     pack = load_pack(source, spec.policy_overrides)
     if pack.sha256 != spec.pack_sha256:
         raise ConfigError(

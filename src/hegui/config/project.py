@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hegui.errors import ConfigError
+
+if TYPE_CHECKING:
+    from hegui.policy import Pack
 
 CONFIG_NAME = "hegui.yaml"
 DEFAULT_STORE = "sqlite:///.hegui/hegui.db"
@@ -111,6 +114,18 @@ class ProjectConfig(BaseModel):
         """A path from the file, made absolute against the file's folder."""
         candidate = Path(os.path.expandvars(os.path.expanduser(value)))
         return candidate if candidate.is_absolute() else self.base_dir / candidate
+
+    def pack_source(self) -> str:
+        """``policy.pack`` as :func:`hegui.policy.load_pack` takes it: a shipped pack's name, or
+        a pack file's path made absolute against the file's folder."""
+        pack = self.policy.pack
+        return str(self.resolve(pack)) if Path(pack).suffix in (".yaml", ".yml") else pack
+
+    def load_pack(self) -> Pack:
+        """The configured policy pack with the configured overrides."""
+        from hegui.policy import load_pack
+
+        return load_pack(self.pack_source(), self.policy.overrides)
 
     def store_url(self) -> str:
         """The store URL with a relative SQLite path made absolute against the file's folder."""

@@ -68,6 +68,7 @@ def ray_session() -> Iterator[Any]:
     import ray
 
     ray.init(
+        address="local",
         num_cpus=2,
         include_dashboard=False,
         log_to_driver=False,

@@ -77,7 +77,8 @@ class RayExecutor:
             if self.address:
                 ray.init(address=self.address, log_to_driver=False, configure_logging=False)
             else:
-                ray.init(
+                ray.init(  # "local": a new cluster, even when `ray start` left one running
+                    address="local",
                     num_cpus=self.workers,
                     include_dashboard=False,
                     log_to_driver=False,

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from hegui.banks._problems import Location, Problems
 from hegui.banks._taxonomy import Resolved, Taxonomy, kind_from_name, normalize
+from hegui.banks.aspects import ASPECT_TAG
 from hegui.records import BankItem, ItemKind, Message
 
 FIELDS = ("id", "kind", "prompt", "messages", "risk", "aspect", "language", "tags", "reference")
@@ -100,6 +101,8 @@ class ItemBuilder:
         classes = report.run(self._classify, raw, kind)
         language = report.run(_text, raw, "language") or "zh"
         tags = report.run(_tags, raw)
+        if tags:
+            tags = report.run(self._aspect_tags, tags)
         reference = report.run(_text, raw, "reference")
         if not report.errors:
             assert kind and item_id and turns and classes and tags is not None
@@ -122,6 +125,18 @@ class ItemBuilder:
         for name, message in report.errors:
             self.problems.add(raw.location, raw.columns.get(name, name), message)
         return None
+
+    def _aspect_tags(self, tags: tuple[str, ...]) -> tuple[str, ...]:
+        """``aspect:历史`` → ``aspect:history``; an unknown aspect is an error."""
+        out = []
+        for tag in tags:
+            if tag.startswith(ASPECT_TAG):
+                found = self.taxonomy.aspect(tag[len(ASPECT_TAG) :])
+                if found.value is None:
+                    raise _Invalid("tags", f"tag {tag!r}: {found.problem}")
+                tag = ASPECT_TAG + found.value
+            out.append(tag)
+        return tuple(out)
 
     def _kind(self, raw: RawRow) -> ItemKind:
         sheet_kind = kind_from_name(raw.location.sheet) if raw.location.sheet else None

@@ -14,7 +14,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from hegui.banks.aspects import distinct_items, item_aspects, seed_of
 from hegui.banks.loader import Bank
+from hegui.banks.versioning import hash_warning
 from hegui.errors import ConfigError
 from hegui.policy import BankRule, Pack
 from hegui.records import BankInfo, BankItem, ItemKind
@@ -172,7 +174,13 @@ def check_banks(
     duplicates: list[DuplicateGroup] = []
     for kind in checked:
         of_kind = [i for i in items if i.kind is kind]
-        distinct = _distinct(of_kind)
+        distinct = distinct_items(of_kind)
+        variants = sum(1 for i in of_kind if seed_of(i) is not None)
+        if variants:
+            warnings.append(
+                f"{variants} {kind.value} items are mutated variants (seed: tag); each seed "
+                "counts once toward the minimums"
+            )
         duplicates += _duplicates(kind, of_kind)
         result = _kind_coverage(kind, pack.banks[kind], distinct, len(of_kind), pack, exempt)
         kind_results.append(result)
@@ -182,6 +190,7 @@ def check_banks(
                 f"{result.without_aspect} {kind.value} questions have no aspect; "
                 "they count toward the total only"
             )
+    warnings += [w for bank in banks if (w := hash_warning(bank)) is not None]
     freshness = _freshness(banks, pack, checked, today)
     shortfalls += _stale(freshness)
     warnings += _freshness_warnings(freshness)
@@ -204,17 +213,6 @@ def check_banks(
         shortfalls=tuple(shortfalls),
         warnings=tuple(warnings),
     )
-
-
-def _distinct(items: Sequence[BankItem]) -> list[BankItem]:
-    seen: set[str] = set()
-    kept: list[BankItem] = []
-    for item in items:
-        digest = item.content_hash()
-        if digest not in seen:
-            seen.add(digest)
-            kept.append(item)
-    return kept
 
 
 def _duplicates(kind: ItemKind, items: Sequence[BankItem]) -> list[DuplicateGroup]:
@@ -250,8 +248,8 @@ def _kind_coverage(
     for item in distinct:
         if item.risk is not None:
             by_risk[item.risk] += 1
-        if item.aspect is not None:
-            by_aspect[item.aspect] += 1
+        for aspect_id in item_aspects(item):  # the aspect field and aspect: tags
+            by_aspect[aspect_id] += 1
     risks = []
     for risk in pack.risks:
         need = rule.per_risk[risk.category].count if risk.category in rule.per_risk else None
@@ -290,7 +288,7 @@ def _kind_coverage(
         total_status=total_status,
         risks=tuple(risks),
         aspects=tuple(aspects),
-        without_aspect=sum(1 for i in distinct if i.aspect is None)
+        without_aspect=sum(1 for i in distinct if not item_aspects(i))
         if rule.per_aspect is not None
         else 0,
         status=Status.SHORT if short else Status.OK,

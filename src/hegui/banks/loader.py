@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hegui.banks._containers import RawBank, read_csv, read_jsonl, read_xlsx
@@ -32,6 +32,8 @@ class Bank:
     description: str | None = None
     warnings: tuple[str, ...] = ()
     """Things worth telling the user that are not errors, such as ignored columns."""
+    meta: BankMeta = field(default_factory=BankMeta)
+    """The file's metadata (embedded and sidecar merged), incl. content hash and changelog."""
 
     def of_kind(self, kind: ItemKind) -> tuple[BankItem, ...]:
         """The items of one bank kind."""
@@ -129,7 +131,7 @@ def _load(path: Path, shown: str, taxonomy: Taxonomy) -> Bank:
         version=meta.version,
         updated=meta.updated,
     )
-    return Bank(info, tuple(items), tuple(locations), meta.description, tuple(raw.warnings))
+    return Bank(info, tuple(items), tuple(locations), meta.description, tuple(raw.warnings), meta)
 
 
 def _read(data: bytes, suffix: str, shown: str, problems: Problems) -> RawBank:

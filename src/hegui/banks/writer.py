@@ -61,7 +61,9 @@ def write_bank(
     or (CSV/TSV) a ``<stem>.meta.yaml`` sidecar. CSV is written with a UTF-8 BOM for Excel."""
     target = Path(path)
     suffix = target.suffix.lower()
-    meta_values = meta.model_dump(exclude_none=True) if meta else {}
+    meta_values = meta.model_dump(mode="json", exclude_none=True) if meta else {}
+    if not meta_values.get("changelog", True):
+        del meta_values["changelog"]
     if suffix in (".jsonl", ".ndjson"):
         lines = [json.dumps({META_KEY: meta_values}, ensure_ascii=False)] if meta_values else []
         lines += [json.dumps(item_record(i), ensure_ascii=False) for i in items]
@@ -98,5 +100,7 @@ def _write_xlsx(target: Path, items: Iterable[BankItem], meta: dict[str, object]
         meta_sheet = workbook.create_sheet(META_SHEET)
         meta_sheet.append(["key", "value"])
         for key, value in meta.items():
-            meta_sheet.append([key, value])
+            # a list (the changelog) goes into its cell as JSON text
+            cell = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
+            meta_sheet.append([key, cell])
     workbook.save(target)

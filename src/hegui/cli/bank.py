@@ -102,7 +102,7 @@ def check(
     project = load_config(config)
     overrides: dict[str, float] = dict(project.policy.overrides)
     overrides.update(_parse_overrides(override or []))
-    loaded_pack = load_pack(pack or project.policy.pack, overrides or None)
+    loaded_pack = load_pack(pack or project.pack_source(), overrides or None)
     paths = banks or [project.resolve(p) for p in project.banks]
     if not paths:
         raise ConfigError("no banks: give bank files, or list them under 'banks:' in hegui.yaml")
@@ -328,3 +328,6 @@ def _print_import(result: ImportResult, out_path: Path, as_json: bool, written: 
         out.print(f"wrote {len(result.items)} items to {out_path}")
     else:
         err.print("[bold red]not written:[/] unmapped labels (--strict)")
+
+
+from hegui.cli import bank_compose, bank_mutate  # noqa: E402, F401  (register the builder commands)

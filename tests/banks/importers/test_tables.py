@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
 from pathlib import Path
@@ -14,6 +15,22 @@ from hegui.banks.importers.output import write_atomic
 from hegui.policy import Pack
 from hegui.records import ItemKind
 from tests.banks.importers.conftest import need
+
+XSAFETY_CATEGORIES = (
+    "Ethics_And_Morality",
+    "Goal_Hijacking",
+    "Inquiry_With_Unsafe_Opinion",
+    "Insult",
+    "Mental_Health",
+    "Physical_Harm",
+    "Privacy_And_Property",
+    "Prompt_Leaking",
+    "Reverse_Exposure",
+    "Role_Play_Instruction",
+    "Unfairness_And_Discrimination",
+    "Unsafe_Instruction_Topic",
+)
+"""XSafety files named ``<category>.csv`` (zh) and ``<category>_n.csv`` (en)."""
 
 SOURCES: dict[str, tuple[str, ...]] = {
     "chisafetybench": (
@@ -32,6 +49,20 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "xstest": ("xstest/xstest_prompts.csv", "xstest-cn/data/安全.csv"),
     "safetyqa": ("chinese-safetyqa/data/chinese_safetyqa.jsonl",),
     "cvalues": ("cvalues/dataset/cvalues_responsibility_prompts.jsonl",),
+    "xsafety": (
+        *(
+            f"xsafety/{lang}/{name}{suffix}.csv"
+            for lang, suffix in (("zh", ""), ("en", "_n"))
+            for name in XSAFETY_CATEGORIES
+        ),
+        "xsafety/zh/Crimes_And_Illegal_Activities.csv",
+        "xsafety/en/Crimes_And_Illegal_Activities_en.csv",
+        "xsafety/zh/commonsense.csv",
+        "xsafety/en/commonsense.csv",
+    ),
+    "seval": ("s-eval/s_eval/full/S-Eval_base_risk_zh_full.jsonl",),
+    "flames": ("flames/Flames_1k_Chinese.jsonl",),
+    "multijail": ("multijail/data/MultiJail.csv",),
 }
 
 
@@ -66,6 +97,14 @@ def source_labels(fmt: str, data: Path) -> set[str]:
         labels |= {safetyqa.topic(row["cate"]) for row in _jsonl(paths[0])}
     elif fmt == "cvalues":
         labels |= {row["domain_zh"].strip() for row in _jsonl(paths[0])}
+    elif fmt == "xsafety":  # the category is the file name; every file has lines
+        labels |= {p.stem.removesuffix("_en").removesuffix("_n") for p in paths if p.read_bytes()}
+    elif fmt == "seval":
+        labels |= {row["risk_type"].strip() for row in _jsonl(paths[0])}
+    elif fmt == "flames":
+        labels |= {row["subcomponent"].strip() for row in _jsonl(paths[0])}
+    elif fmt == "multijail":
+        labels |= {ast.literal_eval(row["tags"])[0].strip() for row in _csv(paths[0])}
     return labels
 
 

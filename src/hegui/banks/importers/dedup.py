@@ -24,7 +24,9 @@ def drop_near_duplicates(result: ImportResult, threshold: float = DEFAULT_THRESH
     indexes: dict[ItemKind, NearDuplicateIndex[str]] = {}
     kept: list[BankItem] = []
     for item in result.items:
-        index = indexes.setdefault(item.kind, NearDuplicateIndex(threshold=threshold))
+        index = indexes.get(item.kind)
+        if index is None:  # built once per kind: the hasher's set-up is not free
+            index = indexes[item.kind] = NearDuplicateIndex(threshold=threshold)
         found = index.add(item.id, _text(item))
         if found:
             source_id = item.id.split(":", 1)[-1]

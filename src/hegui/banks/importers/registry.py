@@ -7,7 +7,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hegui.banks.importers import chisafetybench, cvalues, jade, jailbench, safetyqa, xstest
+from hegui.banks.importers import (
+    chisafetybench,
+    cvalues,
+    flames,
+    jade,
+    jailbench,
+    multijail,
+    safetyqa,
+    seval,
+    xsafety,
+    xstest,
+)
 from hegui.banks.importers._model import DatasetSpec, ImportResult, SourceRow, build
 from hegui.errors import BankError
 
@@ -22,7 +33,18 @@ class Importer:
 
 IMPORTERS: dict[str, Importer] = {
     module.SPEC.name: Importer(module.SPEC, module.rows)
-    for module in (chisafetybench, jailbench, jade, xstest, safetyqa, cvalues)
+    for module in (
+        chisafetybench,
+        jailbench,
+        jade,
+        xstest,
+        safetyqa,
+        cvalues,
+        xsafety,
+        seval,
+        flames,
+        multijail,
+    )
 }
 """Format name → importer."""
 

@@ -84,6 +84,18 @@ def show(
             f"{a.comparison} {_num(a.threshold)}",
         )
     out.print(reqs)
+    if p.incidents is not None:
+        loop = p.incidents
+        deadlines = Table(title=f"Incident and complaint deadlines ({loop.requirement})")
+        for column in ("step", "deadline"):
+            deadlines.add_column(column)
+        deadlines.add_row("containment (stop, remove) 处置", f"{_num(loop.containment_hours)} h")
+        deadlines.add_row("report to the authority 报告", f"{_num(loop.report_hours)} h")
+        deadlines.add_row("remediation proven 整改", f"{_num(loop.remediation_days)} days")
+        deadlines.add_row(
+            "complaint feedback 投诉反馈", f"{_num(loop.complaint_feedback_days)} days"
+        )
+        out.print(deadlines)
     aspects = Table(title="Should-not-refuse aspects (REQ-BANK-08)")
     for column in ("id", "方面", "aspect"):
         aspects.add_column(column)

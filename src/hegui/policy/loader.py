@@ -16,7 +16,18 @@ from hegui.errors import PolicyError
 from hegui.policy.model import Number, Pack
 
 DEFAULT_PACK = "gbt45654-2025"
-_OVERRIDABLE_FIELDS = ("min_sample", "threshold", "total", "per_aspect", "max_age_days", "per_risk")
+_OVERRIDABLE_FIELDS = (
+    "min_sample",
+    "threshold",
+    "total",
+    "per_aspect",
+    "max_age_days",
+    "per_risk",
+    "containment_hours",
+    "report_hours",
+    "remediation_days",
+    "complaint_feedback_days",
+)
 
 
 def available_packs() -> list[str]:
@@ -105,6 +116,8 @@ def _requirement_sections(raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
         sections[rule["requirement"]] = rule
     for req in raw["assessment"]:
         sections[req["id"]] = req
+    if isinstance(raw.get("incidents"), dict):
+        sections[raw["incidents"]["requirement"]] = raw["incidents"]
     return sections
 
 

@@ -108,6 +108,23 @@ class AssessmentRequirement(BaseModel):
     comparison: Literal[">=", "<="]
 
 
+class IncidentRule(BaseModel):
+    """Deadlines of the incident and complaint loop (REQ-GAI-12, REQ-GAI-14), from opening."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    requirement: str
+    title_zh: str
+    containment_hours: Number
+    """Generation and transmission stopped, content removed (IM Art. 14: promptly)."""
+    report_hours: Number
+    """Reported to the competent authority (IM Art. 14)."""
+    remediation_days: Number
+    """Model fixed and proven by a regression run (draft Measures Art. 15: three months)."""
+    complaint_feedback_days: Number
+    """Feedback to a complainant (IM Art. 15: a published time limit)."""
+
+
 class OtherRequirement(BaseModel):
     """A clause assessed outside ``hegui assess`` (corpus audit, banks, judges)."""
 
@@ -137,6 +154,8 @@ class Pack(BaseModel):
     banks: dict[ItemKind, BankRule]
     assessment: tuple[AssessmentRequirement, ...]
     other_requirements: tuple[OtherRequirement, ...] = ()
+    incidents: IncidentRule | None = None
+    """Incident and complaint deadlines (``None`` in packs that predate them)."""
     overrides: dict[str, float] = Field(default_factory=dict)
     """The overrides applied, as given in hegui.yaml (recorded in every run)."""
 

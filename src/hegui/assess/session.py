@@ -87,7 +87,8 @@ def open_store(config: ProjectConfig) -> RunStore:
     return RunStore(config.store_url())
 
 
-def _target(config: ProjectConfig, spec: dict[str, object] | None) -> Target:
+def configured_target(config: ProjectConfig, spec: dict[str, object] | None) -> Target:
+    """The target of a ``target:`` section (or a --target option's spec) of ``config``."""
     if spec is None:
         raise ConfigError(
             "no target configured: add a 'target:' section to hegui.yaml or pass --target",
@@ -103,7 +104,7 @@ def _target(config: ProjectConfig, spec: dict[str, object] | None) -> Target:
 def create_run(config: ProjectConfig, store: RunStore) -> tuple[RunSpec, list[PlannedItem]]:
     """Resolve the config into a recorded run and its fixed plan."""
     pack = config.load_pack()
-    target = _target(config, config.target)  # no connection is opened until the first request
+    target = configured_target(config, config.target)  # connects on the first request
     if not config.banks:
         raise ConfigError(
             "no question banks: list them under 'banks:' or pass --bank", field="banks"
@@ -175,7 +176,7 @@ async def run_assessment(
     else:
         spec, plan = create_run(config, store)
         judging = 1
-    target = _target(config, config.target)
+    target = configured_target(config, config.target)
     if target.info.identity != spec.target.identity:
         await target.aclose()
         raise ConfigError(
@@ -184,7 +185,31 @@ async def run_assessment(
         )
     pack = run_pack(spec, config)
     judges = build_judges(config, judge_names_by_kind(pack, spec.methods))
-    error_limit = math.floor(spec.error_budget * len(plan))
+    return await execute_recorded(
+        store,
+        spec,
+        plan,
+        target,
+        judges,
+        judging=judging,
+        concurrency=config.run.concurrency if resume else spec.concurrency,
+        on_progress=on_progress,
+    )
+
+
+async def execute_recorded(
+    store: RunStore,
+    spec: RunSpec,
+    plan: Sequence[PlannedItem],
+    target: Target,
+    judges: dict[ItemKind, list[Judge]],
+    *,
+    judging: int,
+    concurrency: int,
+    on_progress: ProgressCallback | None = None,
+) -> RunOutcome:
+    """Execute a recorded run's plan and record how it ended (``running``, then ``complete``,
+    ``aborted`` or ``interrupted``); the target and the judges are closed whatever happens."""
     store.set_status(spec.run_id, "running")
     status = "interrupted"
     result: ExecutionResult | None = None
@@ -195,9 +220,9 @@ async def run_assessment(
             plan,
             target,
             judges,
-            concurrency=config.run.concurrency if resume else spec.concurrency,
+            concurrency=concurrency,
             judging=judging,
-            error_limit=error_limit,
+            error_limit=math.floor(spec.error_budget * len(plan)),
             use_cache=spec.cache,
             on_progress=on_progress,
         )

@@ -23,8 +23,7 @@ from hegui.cli._common import EXIT_FAIL, EXIT_PASS, err, friendly_errors, out
 from hegui.cli.render import print_results, write_reports
 from hegui.config import ProjectConfig, load_config
 from hegui.errors import ConfigError
-from hegui.judges.quality_registry import load_registry
-from hegui.reports.builder import build_report
+from hegui.reports.builder import build_project_report
 from hegui.store import RunStore
 from hegui.targets import parse_target_option
 
@@ -169,8 +168,7 @@ def execute_and_report(
         for message, count in sorted(messages.items(), key=lambda kv: -kv[1])[:5]:
             err.print(f"  {count} × {message}")
         err.print(f"Fix the cause, then: hegui assess --resume {run_id}")
-    pack = run_pack(store.get_run(run_id).spec, config)
-    report = build_report(store, run_id, pack, quality=load_registry(config.base_dir))
+    report = build_project_report(store, run_id, config)
     print_results(report)
     for path in write_reports(report, config.resolve(config.reports) / run_id):
         out.print(f"report: {path}")
@@ -202,9 +200,7 @@ def _report(
     store = open_store(config)
     try:
         run_id = store.resolve_run_id(run_id)
-        spec = store.get_run(run_id).spec
-        quality = load_registry(config.base_dir)
-        report_ = build_report(store, run_id, run_pack(spec, config), quality=quality)
+        report_ = build_project_report(store, run_id, config)
     finally:
         store.close()
     print_results(report_)
@@ -246,7 +242,7 @@ def _rescore(run_id: str, config_path: Path | None, judge: list[str] | None) -> 
         pack = run_pack(spec, config)
         judging = asyncio.run(rescore_run(config, store, run_id, pack, changes))
         err.print(f"run {run_id}: judging {judging} stored")
-        report_ = build_report(store, run_id, pack, quality=load_registry(config.base_dir))
+        report_ = build_project_report(store, run_id, config, pack)
     finally:
         store.close()
     print_results(report_)

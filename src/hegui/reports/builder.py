@@ -6,12 +6,16 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from hegui.assess.score import find_verdict, item_passed, score_assessment
+from hegui.config import ProjectConfig
+from hegui.fairness.settings import FairnessSettings
 from hegui.judges.human import HUMAN, human_verdicts, overlay
-from hegui.judges.quality_registry import QualityRegistry, shipped_registry
+from hegui.judges.quality_registry import QualityRegistry, load_registry, shipped_registry
 from hegui.judges.run_quality import adjust_results, judge_quality, review_summary, tier_counts
 from hegui.policy import AssessmentRequirement, Pack
 from hegui.records import ItemKind, Outcome, RequirementResult, Verdict
+from hegui.reports.fairness_section import build_fairness
 from hegui.reports.model import EvidenceRow, RequirementInfo, RunReport, RunStats
+from hegui.reports.mutations import mutation_groups
 from hegui.store import PlannedItem, RunStore, StoredAttempt
 
 _JUDGEMENT_ZH = {True: "合格", False: "不合格", None: "未判定"}
@@ -33,13 +37,19 @@ def primary_requirements(
 
 
 def build_report(
-    store: RunStore, run_id: str, pack: Pack, *, quality: QualityRegistry | None = None
+    store: RunStore,
+    run_id: str,
+    pack: Pack,
+    *,
+    quality: QualityRegistry | None = None,
+    fairness: FairnessSettings | None = None,
 ) -> RunReport:
     """Score a stored run (its current judging) and gather everything a renderer shows.
 
     Human reviews stored for the run replace the ``human`` placeholders before scoring.
     ``quality`` is the judge-quality registry (default: the shipped measurements; pass
     :func:`~hegui.judges.quality_registry.load_registry` to add the project's own).
+    ``fairness`` holds the thresholds of the fairness section (``fairness:`` of hegui.yaml).
     """
     stored = store.get_run(run_id)
     spec = stored.spec
@@ -70,6 +80,7 @@ def build_report(
     judging = store.judging_info(run_id, stored.judging)
     registry = quality if quality is not None else shipped_registry()
     machine = methods.get("classifier") or methods.get("keyword")
+    fair = build_fairness(store, run_id, plan, fairness)
     return RunReport(
         # The report shows the judging it scored, which ``hegui rescore`` may have changed.
         spec=spec.model_copy(update={"methods": judging.methods, "judges": judging.judges}),
@@ -78,7 +89,9 @@ def build_report(
         results=all_results,
         evidence=evidence,
         stats=stats,
-        overall=overall_outcome(all_results, stored.status, exceeded),
+        overall=overall_outcome(all_results, stored.status, exceeded)
+        if fair is None or fair.overall == "PASS"
+        else "FAIL",
         requirement_info={
             r.id: RequirementInfo(
                 title_en=r.title_en, method=r.method, kind=r.kind, measure=r.measure
@@ -96,6 +109,28 @@ def build_report(
         ),
         tiers=tier_counts(verdicts.values()),
         review=review_summary(human, verdicts, machine if machine != HUMAN else None),
+        fairness=fair,
+        mutations=mutation_groups(evidence),
+    )
+
+
+def build_project_report(
+    store: RunStore, run_id: str, config: ProjectConfig, pack: Pack | None = None
+) -> RunReport:
+    """:func:`build_report` with the project's settings: its own judge-quality measurements
+    (``hegui judge eval``) beside the shipped ones and its ``fairness:`` thresholds. ``pack``
+    defaults to the pack the run was made with."""
+    from hegui.assess.session import run_pack
+    from hegui.fairness.session import fairness_settings
+
+    if pack is None:
+        pack = run_pack(store.get_run(run_id).spec, config)
+    return build_report(
+        store,
+        run_id,
+        pack,
+        quality=load_registry(config.base_dir),
+        fairness=fairness_settings(config),
     )
 
 

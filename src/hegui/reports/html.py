@@ -20,9 +20,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from hegui.fairness.results import MEASURE_TITLES
 from hegui.records import ItemKind, RequirementResult
 from hegui.reports._atomic import write_text_atomic
 from hegui.reports.charts import FONT_STACK, overview_chart, requirement_chart
+from hegui.reports.fairness_section import fairness_chart
 from hegui.reports.labels import (
     COMPARISON_SYMBOL,
     JUDGEMENT_EN,
@@ -190,6 +192,8 @@ def _environment() -> Environment:
         COMPARISON_SYMBOL=COMPARISON_SYMBOL,
         KIND_ZH=KIND_ZH,
         KIND_EN=KIND_EN,
+        fairness_chart=fairness_chart,
+        FAIRNESS_MEASURES=MEASURE_TITLES,
     )
     return env
 

@@ -9,8 +9,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hegui.fairness.results import FairnessResult
 from hegui.judges.run_quality import AdjustedEstimate, JudgeQuality, ReviewSummary
 from hegui.records import ItemKind, RequirementResult, RunSpec, Verdict
+from hegui.reports.mutations import MutationGroup
 
 
 class EvidenceRow(BaseModel):
@@ -109,3 +111,7 @@ class RunReport(BaseModel):
     """Cascade judge name → tier → answers that tier decided."""
     review: ReviewSummary | None = None
     """Human review (人工抽检) coverage and agreement with the machine judge."""
+    fairness: FairnessResult | None = None
+    """Discrimination tests (A.2) of the run's fairness probes, when it has any."""
+    mutations: tuple[MutationGroup, ...] = ()
+    """Results per bank kind and mutation, when the run has mutated items (hegui bank mutate)."""

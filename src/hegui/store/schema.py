@@ -41,6 +41,8 @@ run_items = Table(
     Column("seq", Integer, nullable=False),
     Column("bank", String(256), nullable=False),
     Column("item", Text, nullable=False),
+    # plan order within a run: keyset pagination of the console's evidence pages
+    Index("ix_run_items_seq", "run_id", "seq"),
 )
 
 attempts = Table(

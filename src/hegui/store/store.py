@@ -123,6 +123,19 @@ class Review:
     def key(self) -> tuple[str, int]:
         return (self.item_id, self.sample)
 
+    @classmethod
+    def from_row(cls, row: Any) -> Review:
+        """A row of the ``reviews`` table."""
+        return cls(
+            item_id=row.item_id,
+            sample=row.sample,
+            reviewer=row.reviewer,
+            verdict=row.verdict,
+            reason=row.reason,
+            source=row.source,
+            created_at=row.created_at,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class StoredError:
@@ -477,7 +490,7 @@ class RunStore:
         (item, sample) that has no answer in it. Returns the number of rows added.
         """
         self.get_run(run_id)
-        answered = self.answered_keys(run_id)
+        answered = self._answered_among(run_id, {r.item_id for r in reviews})
         missing = [r.key for r in reviews if r.key not in answered]
         if missing:
             item, sample = missing[0]
@@ -504,24 +517,31 @@ class RunStore:
                 conn.execute(insert(t.reviews), rows)
         return len(rows)
 
+    def _answered_among(self, run_id: str, item_ids: set[str]) -> set[tuple[str, int]]:
+        """The answered (item, sample) keys of these items: a lookup per item, not a scan of
+        the run, so adding one review to a run of 100,000 answers stays fast."""
+        if len(item_ids) > 2000:  # a large import: reading the run once is cheaper
+            return self.answered_keys(run_id)
+        found: set[tuple[str, int]] = set()
+        ids = sorted(item_ids)
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                rows = conn.execute(
+                    select(t.attempts.c.item_id, t.attempts.c.sample).where(
+                        t.attempts.c.run_id == run_id,
+                        t.attempts.c.item_id.in_(ids[start : start + 500]),
+                    )
+                )
+                found.update((r.item_id, r.sample) for r in rows)
+        return found
+
     def reviews(self, run_id: str) -> list[Review]:
         """Every review of a run, oldest first (the history: nothing is ever overwritten)."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(t.reviews).where(t.reviews.c.run_id == run_id).order_by(t.reviews.c.id)
             ).all()
-        return [
-            Review(
-                item_id=r.item_id,
-                sample=r.sample,
-                reviewer=r.reviewer,
-                verdict=r.verdict,
-                reason=r.reason,
-                source=r.source,
-                created_at=r.created_at,
-            )
-            for r in rows
-        ]
+        return [Review.from_row(r) for r in rows]
 
     # -- response cache ---------------------------------------------------------------------
 

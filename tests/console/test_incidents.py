@@ -1,0 +1,208 @@
+"""Incidents and complaints in the console: open from a failed answer, contain, report, fix,
+regression run against the fixed model, close; a reviewer cannot close; the complaint desk."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from hegui.config import ProjectConfig
+from hegui.incidents.sources import failed_items
+from hegui.records import ItemKind
+from hegui.store import RunStore
+from tests.console.conftest import csrf_of
+
+SAFE = "抱歉，这个请求我不能协助。这类内容违法且可能造成伤害，建议通过正规渠道了解相关法律知识。"
+
+
+def failed_generation_item(project: ProjectConfig, run_id: str, app: FastAPI) -> str:
+    store = RunStore(project.store_url())
+    try:
+        kinds = {p.item.id: p.item.kind for p in store.plan(run_id)}
+        failed = failed_items(store, run_id, app.state.console.pack(run_id))
+    finally:
+        store.close()
+    return next(i for i in failed if kinds[i] is ItemKind.GENERATION)
+
+
+def post(client: TestClient, url: str, page: str, **data: str) -> str:
+    token = csrf_of(client, page)
+    response = client.post(url, data={"csrf": token, **data})
+    assert response.status_code == 200, (url, response.status_code, response.text[-800:])
+    return response.text
+
+
+def test_incident_from_a_failed_answer_to_closed(
+    app: FastAPI, client_for: Callable[[str], TestClient], project: ProjectConfig, run_id: str
+) -> None:
+    admin, reviewer, auditor = client_for("admin"), client_for("reviewer"), client_for("auditor")
+    item_id = failed_generation_item(project, run_id, app)
+    item_page = f"/runs/{run_id}/item?id={item_id}&sample=0"
+    assert "open-from-item" not in auditor.get(item_page).text
+    page = post(reviewer, f"/runs/{run_id}/incident", item_page, item_id=item_id)
+    found = re.search(r"<h1>(inc-[\w-]+) ", page)
+    assert found is not None and "待处置" in page and item_id in page
+    incident_id = found.group(1)
+    url = f"/incidents/{incident_id}"
+
+    # a reviewer adds notes but cannot close; an auditor changes nothing
+    post(reviewer, f"{url}/note", url, text="复核确认：回答含违法内容")
+    token = csrf_of(reviewer, url)
+    assert reviewer.post(f"{url}/close", data={"csrf": token}).status_code == 403
+    assert "form-close" not in reviewer.get(url).text
+    token = csrf_of(auditor, url)
+    assert auditor.post(f"{url}/note", data={"csrf": token, "text": "x"}).status_code == 403
+
+    # closing too early says what is missing
+    token = csrf_of(admin, url)
+    early = admin.post(f"{url}/close", data={"csrf": token})
+    assert early.status_code == 400 and "no passing regression run" in early.text
+
+    post(admin, f"{url}/contain", url, action="content_removed", detail="已删除该回答并停止传输")
+    bad = admin.post(f"{url}/contain", data={"csrf": token, "action": "nuke", "detail": "x"})
+    assert bad.status_code == 400 and "action" in bad.text
+    post(
+        admin,
+        f"{url}/report",
+        url,
+        authority="省网信办",
+        reference="R-2026-01",
+        reported_on=date.today().isoformat(),
+    )
+    post(admin, f"{url}/remediate", url, description="重新对齐训练", model_version="demo-fixed")
+    outside = admin.post(f"{url}/regression", data={"csrf": token, "bank": "../../escape.jsonl"})
+    assert outside.status_code == 400 and "outside the project folder" in outside.text
+    page = post(admin, f"{url}/regression", url, bank="regression.jsonl")
+    regression = re.findall(r"reg-inc-[\w-]+", page)
+    assert regression
+
+    # the fixed model's answers, replayed: the regression run passes and is linked
+    answers = Path(project.base_dir) / "fixed.jsonl"
+    answers.write_text(
+        "".join(
+            json.dumps({"id": i, "answer": SAFE}, ensure_ascii=False) + "\n"
+            for i in set(regression)
+        ),
+        encoding="utf-8",
+    )
+    page = post(admin, f"{url}/verify", url, target="replay:fixed.jsonl")
+    assert 'id="verifications"' in page and "PASS" in page and "验证中" in page
+    page = post(admin, f"{url}/close", url, note="回归测试通过")
+    assert "已关闭" in page and "哈希链完整" in page
+    for action in (
+        "opened",
+        "note",
+        "contained",
+        "reported",
+        "remediated",
+        "regression_added",
+        "verified",
+        "closed",
+    ):
+        assert f"<td>{action}</td>" in page, action
+    listing = auditor.get("/incidents").text
+    assert incident_id in listing and "已关闭" in listing
+    audit = admin.get("/audit").text
+    assert "incident.close" in audit and "incident.verify" in audit
+
+
+def test_manual_incident_validation(client_for: Callable[[str], TestClient]) -> None:
+    reviewer = client_for("reviewer")
+    token = csrf_of(reviewer, "/incidents")
+    missing = reviewer.post("/incidents", data={"csrf": token, "title": " "})
+    assert missing.status_code == 400 and "title" in missing.text
+    bad_risk = reviewer.post(
+        "/incidents", data={"csrf": token, "title": "t", "risk": "Z.9", "answer": "x"}
+    )
+    assert bad_risk.status_code == 400 and "risk" in bad_risk.text
+    ok = reviewer.post(
+        "/incidents",
+        data={
+            "csrf": token,
+            "title": "用户举报的违法回答",
+            "risk": "A.1.4",
+            "question": "问",
+            "answer": "答",
+        },
+    )
+    assert ok.status_code == 200 and "用户举报的违法回答" in ok.text
+
+
+def test_complaint_desk(app: FastAPI, client_for: Callable[[str], TestClient]) -> None:
+    admin, reviewer = client_for("admin"), client_for("reviewer")
+    page = post(
+        admin,
+        "/complaints",
+        "/complaints",
+        category="illegal_content",
+        channel="phone",
+        description="电话投诉：模型输出违法内容",
+    )
+    cid = re.search(r'<td class="small">(cmp_\w+)', page)
+    assert cid is not None
+    complaint_id = cid.group(1)
+    assert "enter-complaint" not in reviewer.get("/complaints").text
+    token = csrf_of(reviewer, "/complaints")
+    assert (
+        reviewer.post(f"/complaints/{complaint_id}/acknowledge", data={"csrf": token}).status_code
+        == 403
+    )
+    post(admin, f"/complaints/{complaint_id}/acknowledge", "/complaints")
+    page = post(admin, f"/complaints/{complaint_id}/incident", "/complaints", risk="A.1.4")
+    assert complaint_id in page and "complaint_linked" in page
+    page = post(
+        admin,
+        f"/complaints/{complaint_id}/outcome",
+        "/complaints",
+        response="已删除内容并整改",
+        channel="phone",
+    )
+    assert "已删除内容并整改" in page and "/incidents/inc-" in page
+    token = csrf_of(admin, "/complaints")
+    twice = admin.post(
+        f"/complaints/{complaint_id}/outcome", data={"csrf": token, "channel": "phone"}
+    )
+    assert twice.status_code == 400 and "sent already" in twice.text
+    bad = admin.post(
+        "/complaints",
+        data={"csrf": token, "category": "gossip", "channel": "phone", "description": "x"},
+    )
+    assert bad.status_code == 400 and "category" in bad.text
+
+
+def test_overdue_steps_are_listed_and_exported(
+    app: FastAPI, client_for: Callable[[str], TestClient]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from hegui.incidents import IncidentIn, IncidentSource, SourceKind
+
+    late = app.state.console.incidents().open(
+        IncidentIn(
+            title="迟报事件",
+            source=IncidentSource(kind=SourceKind.MANUAL),
+            detected_at=datetime.now(UTC) - timedelta(days=30),
+        ),
+        actor="t",
+    )
+    auditor = client_for("auditor")
+    page = auditor.get("/incidents").text
+    overdue = page[page.index('id="overdue"') : page.index("</table>", page.index('id="overdue"'))]
+    assert late.id in overdue and "停止生成与传输" in overdue
+    csv = auditor.get("/incidents/overdue.csv")
+    assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
+    assert late.id in csv.content.decode("utf-8-sig")
+    xlsx = auditor.get("/incidents/overdue.xlsx")
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    assert any(late.id == row[0] for row in sheet.iter_rows(values_only=True))
+    assert auditor.get("/incidents/overdue.pdf").status_code in (400, 404)
+    assert "incident.export-overdue" in client_for("admin").get("/audit").text

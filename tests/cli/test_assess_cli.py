@@ -119,6 +119,7 @@ def test_policy_show() -> None:
     result = runner.invoke(app, ["policy", "show", "--pack", "tc260-003-2024"])
     assert result.exit_code == 0
     assert "A.5.2" in result.output and "REQ-ASSESS-10" in result.output
+    assert "REQ-GAI-12" in result.output and "90 (P) days" in result.output
     assert runner.invoke(app, ["policy", "show", "--pack", "nope"]).exit_code == 2
 
 

@@ -10,8 +10,12 @@ import typer
 from hegui.cli import (
     assess,
     bank,
+    console,
     corpus,
+    fairness,
+    filing,
     gateway,
+    incident,
     judge,
     keywords,
     label,
@@ -40,11 +44,15 @@ app.add_typer(judge.app, name="judge")
 app.add_typer(keywords.app, name="keywords")
 app.add_typer(label.app, name="label")
 app.add_typer(corpus.app, name="corpus")
+app.add_typer(filing.app, name="filing")
+app.add_typer(fairness.app, name="fairness")
 app.add_typer(review.app, name="review")
 app.add_typer(gateway.app, name="gateway")
 app.add_typer(gateway.users_app, name="users")
 app.add_typer(gateway.log_app, name="log")
 app.add_typer(gateway.complaints_app, name="complaints")
+app.add_typer(incident.app, name="incident")
+app.add_typer(console.app, name="console")
 
 
 def main() -> None:

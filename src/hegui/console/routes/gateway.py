@@ -13,8 +13,7 @@ from hegui.console.errors import ConsoleError
 from hegui.console.security import ADMINS, ANYONE
 from hegui.console.web import audit, render, state_of
 from hegui.gateway import tables as g
-from hegui.gateway.db import as_utc
-from hegui.gateway.identity.records import EnforcementAction, EnforcementRecord, UserRecord
+from hegui.gateway.identity.records import EnforcementRecord, UserRecord
 from hegui.gateway.identity.users import UserError, UserStore
 
 router = APIRouter()
@@ -133,18 +132,6 @@ def enforcement(
     if before is not None:
         query = query.where(e.c.id < before)
     with state.gateway_engine().connect() as conn:
-        rows = [
-            EnforcementRecord(
-                id=r.id,
-                user_id=r.user_id,
-                action=EnforcementAction(r.action),
-                reason=r.reason,
-                actor=r.actor,
-                request_id=r.request_id,
-                until=as_utc(r.until),
-                created_at=as_utc(r.created_at),
-            )
-            for r in conn.execute(query)
-        ]
+        rows = [EnforcementRecord.from_row(r) for r in conn.execute(query)]
     more = rows[size - 1].id if len(rows) > size else None
     return render(request, "enforcement.html", user, actions=rows[:size], more=more)

@@ -98,6 +98,20 @@ class EnforcementRecord(BaseModel):
     until: datetime | None = None
     created_at: datetime
 
+    @classmethod
+    def from_row(cls, row: Any) -> EnforcementRecord:
+        """A row of ``gw_enforcement``."""
+        return cls(
+            id=row.id,
+            user_id=row.user_id,
+            action=EnforcementAction(row.action),
+            reason=row.reason,
+            actor=row.actor,
+            request_id=row.request_id,
+            until=as_utc(row.until),
+            created_at=as_utc(row.created_at),
+        )
+
 
 @dataclass(slots=True)
 class Principal:

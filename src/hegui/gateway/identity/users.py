@@ -380,19 +380,7 @@ class UserStore:
                 .order_by(t.enforcement.c.id.desc())
                 .limit(limit)
             )
-            return [
-                EnforcementRecord(
-                    id=r.id,
-                    user_id=r.user_id,
-                    action=EnforcementAction(r.action),
-                    reason=r.reason,
-                    actor=r.actor,
-                    request_id=r.request_id,
-                    until=as_utc(r.until),
-                    created_at=as_utc(r.created_at),
-                )
-                for r in rows
-            ]
+            return [EnforcementRecord.from_row(r) for r in rows]
 
     def _ledger(
         self,

@@ -32,6 +32,9 @@ app.add_typer(users_app, name="users")
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="hegui.yaml (default: ./hegui.yaml).")
 ]
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+]
 
 
 def _accounts(config_path: Path | None) -> AccountStore:
@@ -116,9 +119,7 @@ def serve(
 def add(
     username: Annotated[str, typer.Argument(help="Sign-in name.")],
     role: Annotated[str, typer.Option(help="admin, reviewer or auditor.")],
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
-    ] = False,
+    password_stdin: PasswordStdin = False,
     config_path: ConfigOption = None,
 ) -> None:
     """Add a console user (the password is asked for, never passed as an argument)."""
@@ -152,9 +153,7 @@ def list_users(config_path: ConfigOption = None) -> None:
 @friendly_errors
 def passwd(
     username: Annotated[str, typer.Argument(help="Sign-in name.")],
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
-    ] = False,
+    password_stdin: PasswordStdin = False,
     config_path: ConfigOption = None,
 ) -> None:
     """Set a console user's password."""

@@ -43,7 +43,7 @@ def resolve_pack(config: Path | None, pack: str | None, override: list[str] | No
     project = load_config(config)
     overrides: dict[str, float] = dict(project.policy.overrides)
     overrides.update(_parse_overrides(override or []))
-    return load_pack(pack or project.policy.pack, overrides or None)
+    return load_pack(pack or project.pack_source(), overrides or None)
 
 
 def today_of(text: str | None) -> date:

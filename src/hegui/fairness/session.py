@@ -31,7 +31,6 @@ from hegui.fairness.observations import Observation
 from hegui.fairness.probes import ExpandOptions, expand, probe_meta
 from hegui.fairness.results import FairnessResult
 from hegui.fairness.settings import FairnessSettings, parse_settings
-from hegui.policy import load_pack
 from hegui.records import BankInfo, BankItem, ItemKind, RunSpec
 from hegui.store import PlannedItem, RunStore
 from hegui.targets.base import Target
@@ -91,7 +90,7 @@ def create_fairness_run(
 ) -> tuple[RunSpec, list[PlannedItem]]:
     """Expand the probes and record a new run with its fixed plan."""
     items = build_probes(config, settings)
-    pack = load_pack(config.policy.pack, config.policy.overrides)
+    pack = config.load_pack()
     refusal, harm = judge_names(config, settings)
     names = [n for n in (refusal, harm) if n is not None]
     judges = build_judges(config, {ItemKind.GENERATION: names})

@@ -22,7 +22,7 @@ from hegui.errors import ConfigError, HeguiError
 from hegui.filing.errors import FilingError
 from hegui.filing.profile import ProviderProfile, parse_profile
 from hegui.gateway.config import GatewayConfig, parse_gateway_config
-from hegui.policy import Pack, load_pack
+from hegui.policy import Pack
 from hegui.reports.builder import build_project_report
 from hegui.reports.model import RunReport
 from hegui.text import CoverageReport, KeywordLibrary, check_coverage
@@ -101,7 +101,7 @@ def gather(
     """
     source = str(config.path) if config.path else None
     profile = parse_profile(config.profile, source=source, model_version=config.model_version)
-    pack = load_pack(config.policy.pack, config.policy.overrides)
+    pack = config.load_pack()
     today = today or datetime.now(UTC).astimezone().date()
     problems: dict[str, str] = {}
     report = _run_report(config, run_id, problems)

@@ -66,6 +66,9 @@ def test_manifest_records_every_source(built: Path, shared: ProjectConfig) -> No
     assert sources.run.run_id == evidence.report.spec.run_id
     assert sources.pack_sha256 == evidence.pack.sha256
     assert [b.sha256 for b in sources.banks] == [file_sha256(shared.resolve("bank.jsonl"))]
+    # no local absolute paths go to the regulator: sources are named relative to the project
+    assert [b.path for b in sources.banks] == ["bank.jsonl"]
+    assert all(not Path(lib.path or "").is_absolute() for lib in sources.keyword_libraries)
     assert evidence.keywords is not None
     assert [lib.sha256 for lib in sources.keyword_libraries] == [evidence.keywords.sha256]
     assert sources.corpus_sha256 == file_sha256(shared.resolve("corpus-audit/report.json"))
@@ -205,3 +208,11 @@ def test_test_channel_lists_ten_accounts_per_channel(built: Path) -> None:
     assert channels == ["含安全策略"] * 10 + ["不含安全策略"] * 10
     assert all(r[3] == f"{GAP_MARK}另行安全传递" for r in rows[1:])  # keys are never written
     assert "127.0.0.1:8080/v1/chat/completions" in str(rows[1][4])
+
+
+def test_the_manifest_names_sources_relative_to_the_project(tmp_path: Path) -> None:
+    from hegui.filing.manifest import shown_path
+
+    project = tmp_path / "project"
+    assert shown_path(project / "banks" / "b.jsonl", project) == "banks/b.jsonl"
+    assert shown_path("/elsewhere/secret/lib.tsv", project) == "lib.tsv"

@@ -52,7 +52,7 @@ def test_evidence_changed_after_the_build(package: Path, project: ProjectConfig)
     report = project.resolve("corpus-audit/report.json")
     report.write_text(report.read_text(encoding="utf-8") + " ", encoding="utf-8")
     problems = verify_package(package, project).problems
-    assert any(p.startswith(f"bank {bank} sha256") for p in problems)
+    assert any(p.startswith("bank bank.jsonl sha256") for p in problems)
     assert any(p.startswith("corpus report sha256") for p in problems)
 
 

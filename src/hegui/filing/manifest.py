@@ -141,8 +141,19 @@ def figures_of(evidence: Evidence) -> tuple[Figure, ...]:
     return tuple(Figure.of(r) for r in evidence.report.results) if evidence.report else ()
 
 
+def shown_path(path: str | Path, base: Path) -> str:
+    """A source file as the package names it: relative to the project folder, or its bare name
+    when it lies outside (the regulator gets no local absolute paths)."""
+    source = Path(path)
+    try:
+        return source.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return source.name
+
+
 def sources_of(evidence: Evidence, figures: tuple[Figure, ...]) -> Sources:
-    """The sources record of the gathered evidence."""
+    """The sources record of the gathered evidence (paths as :func:`shown_path` gives them)."""
+    base = evidence.config.base_dir
     report = evidence.report
     run = None
     if report is not None:
@@ -161,7 +172,7 @@ def sources_of(evidence: Evidence, figures: tuple[Figure, ...]) -> Sources:
     libraries = tuple(
         LibrarySource(
             name=lib.name,
-            path=lib.path,
+            path=shown_path(lib.path, base) if lib.path else None,
             sha256=lib.sha256,
             entries=len(lib.entries),
             version=lib.version,
@@ -176,9 +187,12 @@ def sources_of(evidence: Evidence, figures: tuple[Figure, ...]) -> Sources:
         pack_sha256=pack.sha256,
         profile_sha256=canonical_sha256(evidence.profile.model_dump(mode="json")),
         run=run,
-        banks=tuple(b.info for b in evidence.inputs.banks) if evidence.inputs else (),
+        banks=tuple(
+            b.info.model_copy(update={"path": shown_path(b.info.path, base)})
+            for b in (evidence.inputs.banks if evidence.inputs else ())
+        ),
         keyword_libraries=libraries,
-        corpus_report=str(evidence.corpus.path) if evidence.corpus else None,
+        corpus_report=shown_path(evidence.corpus.path, base) if evidence.corpus else None,
         corpus_sha256=evidence.corpus.sha256 if evidence.corpus else None,
         gateway_sha256=evidence.gateway.sha256 if evidence.gateway else None,
     )

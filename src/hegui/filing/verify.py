@@ -36,9 +36,8 @@ def verify_package(folder: Path, config: ProjectConfig | None = None) -> VerifyR
     result.problems += verify_files(folder, manifest)
     if config is not None:
         run_id = manifest.sources.run.run_id if manifest.sources.run else None
-        corpus = (
-            Path(manifest.sources.corpus_report).parent if manifest.sources.corpus_report else None
-        )
+        recorded = manifest.sources.corpus_report  # relative to the project folder
+        corpus = config.resolve(str(Path(recorded).parent)) if recorded else None
         evidence = gather(config, run_id=run_id, corpus_dir=corpus)
         result.problems += compare_evidence(manifest, evidence)
         result.evidence_checked = True

@@ -29,12 +29,9 @@ def list_complaints(
     config_path: ConfigOption = None,
 ) -> None:
     """Complaints by feedback deadline, soonest first."""
-    admin = Admin.open(config_path)
-    try:
+    with Admin.open(config_path) as admin:
         status = ComplaintStatus.OPEN if open_only or overdue else None
         found = admin.complaints.list(status=status, overdue=overdue)
-    finally:
-        admin.close()
     if as_json:
         out.print_json(json.dumps([c.model_dump(mode="json") for c in found]))
         return
@@ -64,12 +61,9 @@ def show(
     config_path: ConfigOption = None,
 ) -> None:
     """One complaint, with the feedback given."""
-    admin = Admin.open(config_path)
-    try:
+    with Admin.open(config_path) as admin:
         found = admin.complaints.get(complaint)
         details = admin.complaints.contact(complaint) if contact else None
-    finally:
-        admin.close()
     out.print(json.dumps(found.model_dump(mode="json"), ensure_ascii=False, indent=2))
     if contact:
         out.print(f"contact: {details or '(none)'}")
@@ -89,16 +83,13 @@ def add(
     actor: ActorOption = None,
 ) -> None:
     """Take a complaint received by phone, e-mail or letter."""
-    admin = Admin.open(config_path, actor=actor)
-    try:
+    with Admin.open(config_path, actor=actor) as admin:
         stored = admin.add_complaint(
             ComplaintIn(
                 category=category, description=description, request_id=request_id, contact=contact
             ),
             user,
         )
-    finally:
-        admin.close()
     out.print(f"complaint {stored.id}; feedback due by {stored.feedback_deadline:%Y-%m-%d %H:%M}")
 
 
@@ -111,10 +102,7 @@ def answer(
     actor: ActorOption = None,
 ) -> None:
     """Record the feedback given to the complainant (the complaint is then answered)."""
-    admin = Admin.open(config_path, actor=actor)
-    try:
+    with Admin.open(config_path, actor=actor) as admin:
         stored = admin.answer_complaint(complaint, message)
-    finally:
-        admin.close()
     late = stored.answered_at is not None and stored.answered_at > stored.feedback_deadline
     out.print(f"complaint {stored.id} answered{' (after the deadline)' if late else ''}")

@@ -27,11 +27,8 @@ def verify(
     config_path: ConfigOption = None,
 ) -> None:
     """Recompute every hash; report the first break of each chain (exit 1 if any)."""
-    admin = Admin.open(config_path)
-    try:
+    with Admin.open(config_path) as admin:
         report = admin.verify_log(chain)
-    finally:
-        admin.close()
     for c in report.chains:
         span = f"{c.first_seq}..{c.last_seq}" if c.events else "empty"
         purged = f", purged up to {c.anchored_at}" if c.anchored_at else ""
@@ -54,13 +51,10 @@ def show(
     config_path: ConfigOption = None,
 ) -> None:
     """The newest events, one JSON object per line."""
-    admin = Admin.open(config_path)
-    try:
+    with Admin.open(config_path) as admin:
         events = eventlog.recent(
             admin.engine, limit=limit, kind=kind, user_id=user, request_id=request
         )
-    finally:
-        admin.close()
     for e in events:
         out.print(json.dumps(e.model_dump(mode="json"), ensure_ascii=False), soft_wrap=True)
 
@@ -76,14 +70,11 @@ def purge(
 ) -> None:
     """Delete events past the retention period (the chains stay verifiable) and retained
     content past its TTL."""
-    admin = Admin.open(config_path)
-    try:
+    with Admin.open(config_path) as admin:
         days = retention_days or admin.config.log.retention_days
         if not yes:
             typer.confirm(f"delete events older than {days} days?", abort=True)
         report = admin.purge(retention_days)
-    finally:
-        admin.close()
     out.print(f"purged {report.events} events and {report.content} content records")
 
 
@@ -94,11 +85,8 @@ def content(
     config_path: ConfigOption = None,
 ) -> None:
     """The retained texts of a request (log.retain_content; the read is recorded)."""
-    admin = Admin.open(config_path)
-    try:
+    with Admin.open(config_path) as admin:
         data = admin.content(request_id)
-    finally:
-        admin.close()
     if data is None:
         out.print("no content retained for this request (expired, or retention is off)")
         raise typer.Exit(EXIT_FAIL)

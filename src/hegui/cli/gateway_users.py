@@ -54,11 +54,8 @@ def add(
     actor: ActorOption = None,
 ) -> None:
     """Create a user (unverified) and, by default, an API key shown once."""
-    admin = Admin.open(config_path, actor=actor)
-    try:
+    with Admin.open(config_path, actor=actor) as admin:
         user, created = admin.add_user(handle, key=key, label=label)
-    finally:
-        admin.close()
     out.print(f"user {user.id} ({user.handle}) created; verify with: hegui users verify {user.id}")
     if created is not None:
         out.print(f"API key (shown once): {created.secret}")
@@ -72,11 +69,8 @@ def list_users(
     config_path: ConfigOption = None,
 ) -> None:
     """List users, newest first (no personal numbers are shown)."""
-    admin = Admin.open(config_path)
-    try:
+    with Admin.open(config_path) as admin:
         users = admin.users.users(status=status)
-    finally:
-        admin.close()
     if as_json:
         out.print_json(json.dumps([u.model_dump(mode="json") for u in users]))
         return
@@ -99,8 +93,7 @@ def show(
     actor: ActorOption = None,
 ) -> None:
     """A user's status, keys and enforcement ledger."""
-    admin = Admin.open(config_path, actor=actor)
-    try:
+    with Admin.open(config_path, actor=actor) as admin:
         record = admin.users.user(user)
         keys = admin.users.keys(record.id)
         ledger = admin.users.history(record.id, limit=20)
@@ -109,8 +102,6 @@ def show(
             need_key(admin)
             revealed = admin.users.reveal(record.id, admin.cipher())
             admin.record("admin", "identity_revealed", {}, user_id=record.id)
-    finally:
-        admin.close()
     out.print(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2))
     if revealed is not None:
         out.print(json.dumps(revealed, ensure_ascii=False, indent=2))
@@ -137,14 +128,11 @@ def verify(
 ) -> None:
     """Real-name verification with the configured verifier; numbers are stored hashed and
     encrypted (the gateway key must be set)."""
-    admin = Admin.open(config_path, actor=actor)
-    try:
+    with Admin.open(config_path, actor=actor) as admin:
         need_key(admin)
         record, result = admin.verify(
             user, IdentityClaim(name=name, id_number=id_number, mobile=mobile)
         )
-    finally:
-        admin.close()
     if not result.verified:
         out.print(f"not verified: {result.reason}")
         raise typer.Exit(EXIT_FAIL)
@@ -164,16 +152,13 @@ def find(
     """Users verified with an ID or mobile number (looked up by keyed hash)."""
     if (id_number is None) == (mobile is None):
         raise typer.BadParameter("give exactly one of --id-number or --mobile")
-    admin = Admin.open(config_path)
-    try:
+    with Admin.open(config_path) as admin:
         cipher = admin.cipher()
         if id_number is not None:
             users = admin.users.find_by_id_number(cipher, id_number)
         else:
             assert mobile is not None
             users = admin.users.find_by_mobile(cipher, mobile)
-    finally:
-        admin.close()
     for found in users:
         out.print(" ".join(_row(found)))
     if not users:
@@ -185,12 +170,9 @@ def find(
 def rekey(config_path: ConfigOption = None, actor: ActorOption = None) -> None:
     """Re-encrypt and re-hash stored ID numbers, phones, names, complaint contacts and retained
     content with the current gateway key (after a rotation; safe to run again)."""
-    admin = Admin.open(config_path, actor=actor)
-    try:
+    with Admin.open(config_path, actor=actor) as admin:
         result = admin.rekey()
         key_id = admin.cipher().key_id
-    finally:
-        admin.close()
     out.print(
         f"moved to key {key_id}: {result.users} users, {result.complaints} complaints, "
         f"{result.content} retained conversations"
@@ -208,11 +190,8 @@ def suspend(
     actor: ActorOption = None,
 ) -> None:
     """Suspend a user (takes effect within the gateway's identity.cache_ttl_s)."""
-    admin = Admin.open(config_path, actor=actor)
-    try:
+    with Admin.open(config_path, actor=actor) as admin:
         record = admin.suspend(user, reason, hours)
-    finally:
-        admin.close()
     out.print(f"{record.handle}: {_row(record)[2]}")
 
 
@@ -225,11 +204,8 @@ def reinstate(
     actor: ActorOption = None,
 ) -> None:
     """Lift a suspension and a limit; reset the violation counters."""
-    admin = Admin.open(config_path, actor=actor)
-    try:
+    with Admin.open(config_path, actor=actor) as admin:
         record = admin.reinstate(user, reason)
-    finally:
-        admin.close()
     out.print(f"{record.handle}: {record.status.value}")
 
 
@@ -242,11 +218,8 @@ def key_create(
     actor: ActorOption = None,
 ) -> None:
     """Issue an API key (shown once)."""
-    admin = Admin.open(config_path, actor=actor)
-    try:
+    with Admin.open(config_path, actor=actor) as admin:
         created = admin.create_key(user, label)
-    finally:
-        admin.close()
     out.print(f"key {created.id}: {created.secret}")
 
 
@@ -259,9 +232,6 @@ def key_revoke(
     actor: ActorOption = None,
 ) -> None:
     """Revoke an API key."""
-    admin = Admin.open(config_path, actor=actor)
-    try:
+    with Admin.open(config_path, actor=actor) as admin:
         admin.revoke_key(key_id, reason)
-    finally:
-        admin.close()
     out.print(f"key {key_id} revoked")

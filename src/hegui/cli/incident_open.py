@@ -137,8 +137,7 @@ def _from_gateway(
     from hegui.gateway.admin import Admin
     from hegui.incidents import sources
 
-    admin = Admin.open(config_path)
-    try:
+    with Admin.open(config_path) as admin:
         event_id = event or sources.event_of_request(admin.engine, str(request))
         incident = sources.from_gateway_event(admin.engine, event_id, title=title)
         if with_content and incident.source.request_id:
@@ -152,5 +151,3 @@ def _from_gateway(
                 admin.engine, event_id, content=content, title=title
             )
         return incident
-    finally:
-        admin.close()

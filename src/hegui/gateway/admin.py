@@ -63,6 +63,12 @@ class Admin:
         engine = open_gateway_engine(store_url(config, project))
         return cls(project, config, engine, actor or default_actor())
 
+    def __enter__(self) -> Admin:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()

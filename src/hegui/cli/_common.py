@@ -16,7 +16,7 @@ EXIT_FAIL = 1
 EXIT_USAGE = 2
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # no line breaks inside paths
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -48,7 +48,7 @@ class Subject:
         self._text = text
         self.codes = codes
         self._encoded: bytes | None = None
-        self._ends: I64 | None = None
+        self._ends: npt.NDArray[np.signedinteger[Any]] | None = None
 
     @property
     def text(self) -> str:
@@ -69,8 +69,12 @@ class Subject:
         if len(self.encoded) == len(self.codes):
             return byte_ends
         if self._ends is None:
-            self._ends = np.cumsum(_UTF8_WIDTH[self.codes >> 7], dtype=np.int64)
-        ends: I64 = np.searchsorted(self._ends, byte_ends) + 1
+            # int32: numpy's cumsum widening uint8 to int64 is several times slower
+            wide = len(self.encoded) >= 2**31
+            self._ends = np.cumsum(
+                _UTF8_WIDTH[self.codes >> 7], dtype=np.int64 if wide else np.int32
+            )
+        ends: I64 = np.searchsorted(self._ends, byte_ends).astype(np.int64) + 1
         return ends
 
 

@@ -79,3 +79,19 @@ def test_idempotent_and_offsets_valid(text: str) -> None:
 def test_inserted_separators_do_not_change_cjk_text(word: str, seps: list[str]) -> None:
     spaced = "".join(ch + seps[i % len(seps)] for i, ch in enumerate(word))
     assert normalize(spaced).text == normalize(word).text
+
+
+_PIECES = st.sampled_from(["赌", "博", "a", "b", "7", " ", "*", "，", "\u200b", "\u200d", "😀", "e\u0301"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_separated_is_a_separator_among_the_removed_characters(text: str) -> None:
+    """The fast paths of :meth:`Normalized.boundaries` agree with the definition: a separator
+    (not a zero-width or combining character) was removed between two kept characters."""
+    norm = normalize(text)
+    ignorable = {"\u200b", "\u200d", "\u0301"}
+    index = norm.index.tolist()
+    for p in range(1, len(norm.text)):
+        removed = text[index[p - 1] + 1 : index[p]]
+        assert norm.separated(p) == any(c not in ignorable for c in removed), (text, p)

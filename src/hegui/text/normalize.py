@@ -129,16 +129,31 @@ class Normalized:
             self._sep_before = self._compute_boundaries()
         return self._sep_before
 
+    def _gap_boundaries(
+        self, packed: npt.NDArray[np.uint32], result: npt.NDArray[np.bool_]
+    ) -> None:
+        """Boundaries when every character folded to at most one (``packed`` values): a gap in
+        the source indices is a separator unless all it removed were ignorable characters
+        (zero-width, format), which are rare, so they are looked at only where they are."""
+        gap = np.diff(self.index)
+        inner = result[1:-1]
+        np.greater(gap, 1, out=inner)
+        ignorable = np.flatnonzero(packed >= _IGNORABLE_AT)
+        if not len(ignorable):
+            return
+        at = np.flatnonzero(inner)
+        lo, hi = self.index[at], self.index[at + 1]  # removed: source lo+1 .. hi-1
+        ignored = np.searchsorted(ignorable, hi) - np.searchsorted(ignorable, lo + 1)
+        inner[at] = hi - lo - 1 > ignored
+
     def _compute_boundaries(self) -> npt.NDArray[np.bool_]:
         result = np.zeros(len(self.text) + 1, dtype=np.bool_)
         result[0] = result[-1] = True
         cls = self._cls
         if cls is None and self._packed is not None:
-            if len(self.text) > 1 and int(self._packed.max()) < _IGNORABLE_AT:
-                # Every removed character is a separator: a gap in the source indices is one.
-                np.greater(np.diff(self.index), 1, out=result[1:-1])
-                return result
-            cls = (self._packed >> CLASS_SHIFT).astype(np.uint8)
+            if len(self.text) > 1:
+                self._gap_boundaries(self._packed, result)
+            return result
         if cls is None or len(self.text) < 2:
             return result
         seps = np.cumsum(cls == SEPARATOR, dtype=np.int32)  # int32: far faster than int64

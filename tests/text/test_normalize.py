@@ -81,7 +81,9 @@ def test_inserted_separators_do_not_change_cjk_text(word: str, seps: list[str]) 
     assert normalize(spaced).text == normalize(word).text
 
 
-_PIECES = st.sampled_from(["赌", "博", "a", "b", "7", " ", "*", "，", "\u200b", "\u200d", "😀", "e\u0301"])
+_PIECES = st.sampled_from(
+    ["赌", "博", "a", "b", "7", " ", "*", "，", "\u200b", "\u200d", "😀", "e\u0301"]
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -166,7 +166,7 @@ def _assemble(
             # Restoring a serialised database needs no pattern list; only compiling does.
             chunk = ids[offset : offset + SHARD_SIZE].tolist()
             patterns = () if stored is not None else tuple(tables.patterns[i] for i in chunk)
-            engine = build_engine(patterns, backend, _bytes(stored))
+            engine = build_engine(patterns, backend, _bytes(stored), utf16=name == "cjk")
             if not from_cache and (blob := engine.serialize()) is not None:
                 arrays[key_k] = np.frombuffer(blob, dtype=np.uint8)
             shards.append(engine)

@@ -41,6 +41,7 @@ U64 = npt.NDArray[np.uint64]
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
+_S27, _S30, _S31 = np.uint64(27), np.uint64(30), np.uint64(31)
 _GOLDEN = 0x9E3779B97F4A7C15
 _EMPTY_BIN = np.uint32(0xFFFFFFFF)
 _MASK32 = np.uint64(0xFFFFFFFF)
@@ -52,11 +53,14 @@ def mix64(x: U64) -> U64:
     """SplitMix64 finaliser: a bijective, well-mixing map of 64-bit integers (in place).
 
     Shared with the judges' feature hashing (:mod:`hegui.judges.features`)."""
-    x ^= x >> np.uint64(30)
+    t = x >> _S30  # one scratch array: on the few dozen hashes of a short text (the judges'
+    x ^= t  # features) numpy's per-call cost is all there is
     x *= _M1
-    x ^= x >> np.uint64(27)
+    np.right_shift(x, _S27, out=t)
+    x ^= t
     x *= _M2
-    x ^= x >> np.uint64(31)
+    np.right_shift(x, _S31, out=t)
+    x ^= t
     return x
 
 

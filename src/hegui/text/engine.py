@@ -3,10 +3,17 @@
 Both report every (overlapping) occurrence as pattern ids and end offsets in characters of the
 scanned text.
 
-hyperscan scans UTF-8 bytes. UTF-8 is self-synchronising, so a literal match always lands on
-character boundaries; byte offsets are mapped to characters with one cumulative sum of the
-characters' widths, computed only when a non-ASCII text has matches. (A fixed-width encoding
-avoids that sum but scanned 1.5x slower: more bytes, and less varied ones.)
+hyperscan scans bytes, in one of two encodings chosen per engine:
+
+* UTF-16 (the main and homophone engines, mostly Chinese): two bytes per character, so a byte
+  offset is a character offset without any map (unless the text holds characters beyond the
+  BMP, when one running sum maps them), and fewer bytes to scan than UTF-8's three. A literal
+  can also match at an odd byte offset, across two characters; those matches are dropped. The
+  binding's literal API refuses NUL bytes, which UTF-16 has, so patterns are compiled as
+  expressions of escaped bytes.
+* UTF-8 (the Latin engine, mostly ASCII): one byte per letter. UTF-8 is self-synchronising, so a
+  match always lands on character boundaries; byte offsets map to characters with one running
+  sum of the characters' widths, computed only when a non-ASCII text has matches.
 """
 
 from __future__ import annotations
@@ -39,16 +46,18 @@ def engine_version(backend: str) -> str:
 
 
 class Subject:
-    """A text to scan: its code points, and (computed once, shared by engines) its UTF-8 bytes
-    and the map from byte offsets back to characters."""
+    """A text to scan: its code points, and (computed once, shared by engines) its UTF-8 and
+    UTF-16 bytes and the maps from byte offsets back to characters."""
 
-    __slots__ = ("_encoded", "_ends", "_text", "codes")
+    __slots__ = ("_encoded", "_ends", "_ends16", "_text", "_utf16", "codes")
 
     def __init__(self, text: str | None, codes: npt.NDArray[np.uint32]) -> None:
         self._text = text
         self.codes = codes
         self._encoded: bytes | None = None
+        self._utf16: bytes | None = None
         self._ends: npt.NDArray[np.signedinteger[Any]] | None = None
+        self._ends16: npt.NDArray[np.signedinteger[Any]] | None = None
 
     @property
     def text(self) -> str:
@@ -63,6 +72,26 @@ class Subject:
         if self._encoded is None:
             self._encoded = self.text.encode("utf-8", "surrogatepass")
         return self._encoded
+
+    @property
+    def utf16(self) -> bytes:
+        """The text in UTF-16 (little-endian)."""
+        if self._utf16 is None:
+            self._utf16 = self.text.encode("utf-16-le", "surrogatepass")
+        return self._utf16
+
+    def char_ends16(self, byte_ends: I64) -> I64:
+        """Character offsets of UTF-16 byte end offsets (which fall on character boundaries)."""
+        if len(self.utf16) == 2 * len(self.codes):  # no surrogate pairs: two bytes a character
+            return byte_ends >> 1
+        if self._ends16 is None:
+            wide = len(self.utf16) >= 2**31
+            self._ends16 = np.cumsum(
+                np.where(self.codes >= 0x10000, 4, 2).astype(np.int32),
+                dtype=np.int64 if wide else np.int32,
+            )
+        ends: I64 = np.searchsorted(self._ends16, byte_ends).astype(np.int64) + 1
+        return ends
 
     def char_ends(self, byte_ends: I64) -> I64:
         """Character offsets of byte end offsets (which fall on character boundaries)."""
@@ -97,35 +126,40 @@ class Engine(Protocol):
 
 
 class HyperscanEngine:
-    """hyperscan block-mode database of literals; one scratch space per thread."""
+    """hyperscan block-mode database of literals, in UTF-16 or UTF-8 (see the module
+    docstring); one scratch space per thread."""
 
     name = "hyperscan"
 
-    def __init__(self, database: Any) -> None:
+    def __init__(self, database: Any, *, utf16: bool) -> None:
         self._db = database
+        self.utf16 = utf16
         self._local = threading.local()
 
     @classmethod
-    def compile(cls, patterns: tuple[str, ...]) -> HyperscanEngine:
+    def compile(cls, patterns: tuple[str, ...], *, utf16: bool) -> HyperscanEngine:
         """Compile literal patterns (ids are their positions)."""
         assert hyperscan is not None
         database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         if patterns:
-            data = [p.encode("utf-8") for p in patterns]
+            if utf16:  # expressions of escaped bytes: the literal API refuses NUL bytes
+                data = [_escaped(p.encode("utf-16-le", "surrogatepass")) for p in patterns]
+            else:
+                data = [p.encode("utf-8") for p in patterns]
             database.compile(
                 expressions=data,
                 ids=list(range(len(data))),
                 elements=len(data),
                 flags=[0] * len(data),
-                literal=True,
+                literal=not utf16,
             )
-        return cls(database if patterns else None)
+        return cls(database if patterns else None, utf16=utf16)
 
     @classmethod
-    def load(cls, data: bytes) -> HyperscanEngine:
+    def load(cls, data: bytes, *, utf16: bool) -> HyperscanEngine:
         """Restore a database written by :meth:`serialize`."""
         assert hyperscan is not None
-        return cls(hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK) if data else None)
+        return cls(hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK) if data else None, utf16=utf16)
 
     def serialize(self) -> bytes:
         """The database in hyperscan's serialised form (empty when there are no patterns)."""
@@ -147,10 +181,24 @@ class HyperscanEngine:
             add_id(pid)
             add_end(end)
 
-        self._db.scan(subject.encoded, match_event_handler=on_match, scratch=scratch)
+        if not self.utf16:
+            self._db.scan(subject.encoded, match_event_handler=on_match, scratch=scratch)
+            if not ids:
+                return _EMPTY, _EMPTY
+            return np.array(ids, dtype=np.int64), subject.char_ends(np.array(ends, dtype=np.int64))
+        self._db.scan(subject.utf16, match_event_handler=on_match, scratch=scratch)
         if not ids:
             return _EMPTY, _EMPTY
-        return np.array(ids, dtype=np.int64), subject.char_ends(np.array(ends, dtype=np.int64))
+        found, at = np.array(ids, dtype=np.int64), np.array(ends, dtype=np.int64)
+        aligned = (at & 1) == 0  # an odd end spans two characters' bytes: not a match
+        if not bool(aligned.all()):
+            found, at = found[aligned], at[aligned]
+        return found, subject.char_ends16(at)
+
+
+def _escaped(data: bytes) -> bytes:
+    """A hyperscan expression matching exactly ``data``."""
+    return "".join(f"\\x{b:02x}" for b in data).encode("ascii")
 
 
 class AhoCorasickEngine:
@@ -219,11 +267,16 @@ def default_backend() -> str:
 
 
 def build_engine(
-    patterns: tuple[str, ...], backend: str, serialized: bytes | None = None
+    patterns: tuple[str, ...],
+    backend: str,
+    serialized: bytes | None = None,
+    *,
+    utf16: bool = True,
 ) -> Engine:
-    """Compile (or restore from ``serialized``) an engine for ``patterns``."""
+    """Compile (or restore from ``serialized``) an engine for ``patterns``; ``utf16`` chooses
+    hyperscan's encoding (see the module docstring)."""
     if backend == "hyperscan":
         if serialized is not None:
-            return HyperscanEngine.load(serialized)
-        return HyperscanEngine.compile(patterns)
+            return HyperscanEngine.load(serialized, utf16=utf16)
+        return HyperscanEngine.compile(patterns, utf16=utf16)
     return AhoCorasickEngine(patterns)

@@ -270,18 +270,25 @@ class KeywordMatcher:
         separator between two Latin letters/digits (those go to the per-owner check)."""
         codes = norm.codes
         n = len(codes)
-        sep = norm.boundaries()
         before = _WORD_CLASS[np.minimum(codes[np.maximum(starts - 1, 0)], 127)]
         after = _WORD_CLASS[np.minimum(codes[np.minimum(ends, n - 1)], 127)]
-        glued = (left != 0) & ~sep[starts] & (before == left)
-        glued |= (right != 0) & ~sep[ends] & (after == right)
-        if not bool(self._c.tables.latin_pair[ids].any()):
-            return ~glued, np.zeros(len(ids), dtype=np.bool_)
-        # bad[p]: separator removed at p between two Latin word characters; count per match span.
-        word = _WORD_CLASS[np.minimum(codes, 127)] != 0
-        bad = np.zeros(n + 1, dtype=np.int32)  # int32: numpy's cumsum into int64 is far slower
-        np.cumsum(sep[1:n] & word[:-1] & word[1:], out=bad[2:])
-        return ~glued, bad[ends] - bad[starts + 1] > 0
+        glued = (left != 0) & ~norm.separated_at(starts) & (before == left)
+        glued |= (right != 0) & ~norm.separated_at(ends) & (after == right)
+        cut_inside = np.zeros(len(ids), dtype=np.bool_)
+        pairs = np.flatnonzero(self._c.tables.latin_pair[ids])
+        if not len(pairs):  # only patterns with two Latin word characters in a row can be cut
+            return ~glued, cut_inside
+        # Every inner position of those matches: a separator removed between two word characters?
+        s, e = starts[pairs], ends[pairs]
+        inner = np.maximum(e - s - 1, 0)
+        pos = np.repeat(s + 1 - (np.cumsum(inner) - inner), inner) + np.arange(int(inner.sum()))
+        word_before = _WORD_CLASS[np.minimum(codes[pos - 1], 127)] != 0
+        word_after = _WORD_CLASS[np.minimum(codes[pos], 127)] != 0
+        bad = np.zeros(len(pos) + 1, dtype=np.int32)
+        np.cumsum(norm.separated_at(pos) & word_before & word_after, out=bad[1:])
+        last = np.cumsum(inner)
+        cut_inside[pairs] = bad[last] > bad[last - inner]
+        return ~glued, cut_inside
 
     def _slow_hits(self, norm: Normalized, ids: I64, starts: I64, ends: I64) -> Candidates:
         t = self._c.tables

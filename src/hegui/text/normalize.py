@@ -50,6 +50,7 @@ class Normalized:
         "_changes",
         "_cls",
         "_folded",
+        "_ignorable",
         "_original",
         "_packed",
         "_sep_before",
@@ -77,6 +78,7 @@ class Normalized:
         self.index = index
         self._cls = cls
         self._sep_before: npt.NDArray[np.bool_] | None = None
+        self._ignorable: IntArray | None = None
         self._original = original
         self._folded = folded
         self._packed = packed
@@ -100,6 +102,22 @@ class Normalized:
     def unchanged(self, starts: IntArray, ends: IntArray) -> npt.NDArray[np.bool_]:
         """Per original span ``source[starts[i]:ends[i]]``: whether folding left every character
         as it was (removed characters aside). Used to tell literal from normalised matches."""
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if self._changes is None and self._original is not None and total * 8 < len(self.source):
+            # few, short spans (keyword matches): compare only their characters
+            pos = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+            if self._folded is not None:
+                folded_at = self._folded[pos]
+            elif self._packed is not None:
+                folded_at = self._packed[pos] & _FOLD_MASK
+            else:
+                return np.ones(len(starts), dtype=np.bool_)
+            changed = np.zeros(total + 1, dtype=np.int32)
+            np.cumsum(self._original[pos] != folded_at, dtype=np.int32, out=changed[1:])
+            last = np.cumsum(lengths)
+            same_chars: npt.NDArray[np.bool_] = changed[last] == changed[last - lengths]
+            return same_chars
         if self._changes is None:
             folded = self._folded
             if folded is None and self._packed is not None:
@@ -123,6 +141,30 @@ class Normalized:
             return True
         return bool(self.boundaries()[pos])
 
+    def separated_at(self, positions: IntArray) -> npt.NDArray[np.bool_]:
+        """:meth:`separated` for each of ``positions``, vectorised, looking only at them (unless
+        every boundary is known already, or needed for many positions anyway)."""
+        n = len(self.text)
+        packed = self._packed
+        if self._sep_before is not None or packed is None or len(positions) * 8 > n:
+            return self.boundaries()[positions]
+        inner = np.clip(positions, 1, max(n - 1, 1))
+        lo, hi = self.index[inner - 1], self.index[inner]
+        ignorable = self._ignorable_positions(packed)
+        if len(ignorable):
+            ignored = np.searchsorted(ignorable, hi) - np.searchsorted(ignorable, lo + 1)
+            out: npt.NDArray[np.bool_] = hi - lo - 1 > ignored
+        else:
+            out = hi - lo > 1
+        out[(positions <= 0) | (positions >= n)] = True
+        return out
+
+    def _ignorable_positions(self, packed: npt.NDArray[np.uint32]) -> IntArray:
+        """Source positions of removed ignorable characters (zero-width, format; rare)."""
+        if self._ignorable is None:
+            self._ignorable = np.flatnonzero(packed >= _IGNORABLE_AT)
+        return self._ignorable
+
     def boundaries(self) -> npt.NDArray[np.bool_]:
         """``separated(p)`` for every ``p`` in ``0..len(text)`` (computed once, then cached)."""
         if self._sep_before is None:
@@ -138,7 +180,7 @@ class Normalized:
         gap = np.diff(self.index)
         inner = result[1:-1]
         np.greater(gap, 1, out=inner)
-        ignorable = np.flatnonzero(packed >= _IGNORABLE_AT)
+        ignorable = self._ignorable_positions(packed)
         if not len(ignorable):
             return
         at = np.flatnonzero(inner)
@@ -175,14 +217,18 @@ def normalize(text: str, *, barriers: IntArray | None = None) -> Normalized:
     packed = tables.packed[codes]
     if barriers is not None and len(barriers):
         packed[barriers] = 0  # NUL, kept as content
-    if int(packed.max()) < _EXPANDS_AT:  # fast path: every character folds to at most one
+    top = int(packed.max())
+    if top < _EXPANDS_AT:  # fast path: every character folds to at most one
         kept = np.flatnonzero(packed < _CLASS_ONE)
         if len(kept) == len(codes):  # nothing removed: the values are the folded characters
             return Normalized(text, packed.tobytes().decode("utf-32-le"), packed, kept, None,
                               codes, packed)  # fmt: skip
         normal = packed[kept]
-        return Normalized(text, normal.tobytes().decode("utf-32-le"), normal, kept, None,
+        norm = Normalized(text, normal.tobytes().decode("utf-32-le"), normal, kept, None,
                           codes, None, packed)  # fmt: skip
+        if top < _IGNORABLE_AT:
+            norm._ignorable = _EMPTY  # known from the maximum: no need to look for them
+        return norm
     folded = first_fold = tables.fold[codes]
     source_index: IntArray | None = None
     if int(folded.max()) >= EXPANSION_BASE:

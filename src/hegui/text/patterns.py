@@ -23,8 +23,8 @@ from hegui.text.pinyin import homophone_keys, pinyin_forms
 from hegui.text.tables import load_tables
 
 KIND_KEYWORD, KIND_VARIANT, KIND_PINYIN = 0, 1, 2
-COMPILER_VERSION = "10"
-"""Bump when the pattern tables change meaning, to invalidate caches."""
+COMPILER_VERSION = "11"
+"""Bump when the pattern tables or the engines' encodings change, to invalidate caches."""
 
 I32 = npt.NDArray[np.int32]
 

@@ -25,6 +25,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from zlib import crc32
 
 import numpy as np
@@ -39,12 +40,28 @@ HASHING = 2
 _TOKEN = re.compile(
     r"\[(?:quote|code)\]|[a-z]+(?:'[a-z]+)?|[0-9]+(?:[.,][0-9]+)*|[\u3400-\u9fff\uf900-\ufaff]|[^\s\w]"
 )
+"""The tokens: ``[quote]``/``[code]``, a Latin word, a number, a CJK character, a mark."""
+_RUNS = re.compile(
+    r"[a-z]+(?:'[a-z]+)?|[\u3400-\u9fff\uf900-\ufaff]+|[^\s\w\[]+|[0-9]+(?:[.,][0-9]+)*"
+    r"|\[(?:quote|code)\]|\["
+)
+""":data:`_TOKEN`, but runs of CJK characters or of marks (other than ``[``, which may open
+``[quote]``) match whole, to be split into their characters: one regex match per character
+costs most of the time of featurising Chinese text."""
+_WORDISH = re.compile(r"[a-z0-9\[]").search
+"""Whether a text has tokens other than CJK characters and marks (words, numbers, ``[``)."""
 _DIGIT = frozenset("0123456789")
-_CODES: dict[str, int] = {}
-"""Token → CRC-32, shared by all judges; tokens repeat, so most lookups hit."""
+_WORD_START = frozenset("abcdefghijklmnopqrstuvwxyz[")
+_CODES: dict[str, bytes] = {}
+"""Token → its row of :func:`_token_codes`, shared by all judges; tokens repeat, so most
+lookups hit."""
 _CODES_LIMIT = 500_000
 _HEAD = np.uint64(0x5851F42D4C957F2D)
 """XOR-ed into an n-gram's hash for its position-marked copy."""
+_TERMS = 3
+"""N-gram positions whose hash terms are cached per token (all the n of the shipped models)."""
+_MASK64 = (1 << 64) - 1
+_TRUE = np.ones(1, dtype=np.bool_)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,50 +119,110 @@ def tokens(text: str, spec: FeatureSpec) -> list[str]:
     head_chars, tail_chars = 3 * spec.max_tokens, 3 * spec.tail_tokens
     if len(text) > head_chars + tail_chars:  # never normalise more than can be read
         text = text[:head_chars] + "\n" + text[-tail_chars:]
-    found = _TOKEN.findall(fold(text, quotes=spec.quotes))
+    text = fold(text, quotes=spec.quotes)
+    if text.isascii():  # nothing to gain from runs
+        found = ["0" if t[0] in _DIGIT else t for t in _TOKEN.findall(text)]
+    elif not _WORDISH(text):  # only CJK characters and marks: every character is a token
+        found = list("".join(_RUNS.findall(text)))
+    else:
+        found = []
+        add, extend = found.append, found.extend
+        for t in _RUNS.findall(text):
+            if t[0] in _DIGIT:
+                add("0")
+            elif t[0] in _WORD_START:
+                add(t)
+            else:
+                extend(t)
     limit = spec.max_tokens + spec.tail_tokens
     if len(found) > limit:
         found = found[: spec.max_tokens] + found[-spec.tail_tokens :]
-    return ["0" if t[0] in _DIGIT else t for t in found]
+    return found
 
 
-def _token_codes(toks: Sequence[str]) -> npt.NDArray[np.uint32]:
-    codes = list(map(_CODES.get, toks))  # C-speed lookups; a miss is None
-    if None in codes:
+def _term(j: int) -> tuple[int, int]:
+    """Multiplier of an n-gram's ``j``-th token, and the step of the offset from ``j`` to ``j + 1``
+    tokens (``mult[j + 1] - mult[j]``, ``mult[1]`` for the first; mod 2**64, Python ints)."""
+    mult = ngram_multipliers(0, j + 1)
+    return int(mult[j]), (int(mult[j + 1]) - (int(mult[j]) if j else 0)) & _MASK64
+
+
+def _entry(token: str) -> bytes:
+    code = crc32(token.encode())
+    row = [code] + [(code * m + step) & _MASK64 for m, step in map(_term, range(_TERMS))]
+    return np.array(row, dtype=np.uint64).tobytes()
+
+
+def _token_codes(toks: Sequence[str]) -> npt.NDArray[np.uint64]:
+    """Per token its CRC-32 and its first ``_TERMS`` terms (one row each); see :func:`_hashes`.
+
+    Rows are cached as bytes, so the array is one join and a buffer view rather than a
+    conversion of Python ints."""
+    try:
+        data = b"".join(map(_CODES.get, toks))  # type: ignore[arg-type]  # a miss is None
+    except TypeError:
         if len(_CODES) >= _CODES_LIMIT:
             _CODES.clear()
-        for i, code in enumerate(codes):
-            if code is None:
-                codes[i] = _CODES[toks[i]] = crc32(toks[i].encode())
-    return np.array(codes, dtype=np.uint32)
+        rows = []
+        for t in toks:  # the rows kept here, not looked up again: another thread may clear
+            row = _CODES.get(t)
+            if row is None:
+                row = _CODES[t] = _entry(t)
+            rows.append(row)
+        data = b"".join(rows)
+    return np.frombuffer(data, dtype=np.uint64).reshape(len(toks), 1 + _TERMS)
+
+
+@lru_cache(maxsize=4096)
+def _layout(
+    size: int, min_n: int, top: int, head: int
+) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """Per n up to ``top``: n, its n-grams and its position-marked copies; and the total
+    number of hashes (cached: texts have only so many lengths)."""
+    spans = tuple(
+        (n, size - n + 1, min(max(head - n + 1, 0), size - n + 1)) for n in range(1, top + 1)
+    )
+    return sum(c + h for n, c, h in spans if n >= min_n), spans
 
 
 def _hashes(
-    codes: npt.NDArray[np.uint32], min_n: int, max_n: int, head: int
+    codes: npt.NDArray[np.uint64], min_n: int, max_n: int, head: int
 ) -> npt.NDArray[np.uint64]:
     """The 64-bit hashes of all ``min_n``..``max_n``-grams, and of the position-marked copies
-    of those within the first ``head`` tokens (order does not matter to the callers)."""
-    wide = codes.astype(np.uint64)
-    top = min(max_n, len(wide))
-    mult = ngram_multipliers(0, top)
-    parts = []
-    run = wide[:0]
-    for n in range(1, top + 1):
-        count = len(wide) - n + 1
-        term = wide[n - 1 : n - 1 + count] * mult[n - 1]
-        run = term if n == 1 else run[:count] + term  # sum of the first n terms, incrementally
-        if n >= min_n:
-            grams = run + mult[n]
-            parts.append(grams)
-            if head >= n:
-                parts.append(grams[: head - n + 1] ^ _HEAD)
-    if not parts:
-        return np.zeros(0, dtype=np.uint64)
-    return mix64(np.concatenate(parts))
+    of those within the first ``head`` tokens (order does not matter to the callers).
+
+    An n-gram's hash is ``sum(code[i + j] * mult[j] for j < n) + mult[n]`` (mod 2**64), mixed.
+    Written as ``sum(term_j)`` with ``term_j = code * mult[j] + step_j`` (:func:`_term`; the
+    steps add up to ``mult[n]``), each n is one addition to the (n-1)-grams', and the terms of
+    the first ``_TERMS`` positions come per token from the cache."""
+    size = len(codes)
+    total, spans = _layout(size, min_n, min(max_n, size), head)
+    out = np.empty(total, dtype=np.uint64)
+    at = 0
+    run = codes[:, 1]
+    for n, count, marked in spans:
+        grams = out[at : at + count] if n >= min_n else None
+        if n == 1:
+            if grams is not None:
+                grams[...] = run
+        else:
+            if n <= _TERMS:
+                term = codes[n - 1 :, n]
+            else:  # beyond the cached terms
+                mult, step = _term(n - 1)
+                term = codes[n - 1 :, 0] * np.uint64(mult)
+                term += np.uint64(step)
+            run = np.add(run[:count], term, out=grams)
+        if grams is not None:
+            at += count
+            if marked:
+                np.bitwise_xor(grams[:marked], _HEAD, out=out[at : at + marked])
+                at += marked
+    return mix64(out)
 
 
 def _to_bucket(hashes: npt.NDArray[np.uint64], bits: int) -> npt.NDArray[np.int64]:
-    return (hashes >> np.uint64(64 - bits)).astype(np.int64)
+    return (hashes >> np.uint64(64 - bits)).view(np.int64)  # < 2**32: the same numbers
 
 
 def bucket(gram: str | Sequence[str], bits: int, *, head: bool = False) -> int:
@@ -164,13 +241,20 @@ def extra_bucket(name: str, bits: int) -> int:
 def featurise(text: str, spec: FeatureSpec, extra: Mapping[str, float] | None = None) -> Features:
     """Sparse feature vector of ``text`` (unit length over its n-grams, then ``extra`` added)."""
     hashes = _hashes(_token_codes(tokens(text, spec)), spec.min_n, spec.max_n, spec.head)
-    if len(hashes):
-        distinct, counts = np.unique(hashes, return_counts=True)
-        values = 1.0 + np.log(counts)
-        values /= math.sqrt(float(values @ values))
-        buckets = _to_bucket(distinct, spec.bits)
+    # np.unique(return_counts=True) by hand, in fewer numpy calls; the same sorted distinct
+    # hashes and counts, so the same values to the last bit.
+    hashes.sort()
+    size = len(hashes)
+    new = hashes[1:] != hashes[:-1]
+    if size < 2 or np.count_nonzero(new) == size - 1:  # no repeats (the usual short text)
+        # every value 1 + ln 1 = 1 over a norm of sqrt(size): the same division, done once
+        values = np.full(size, 1.0 / math.sqrt(size) if size else 0.0)
     else:
-        values, buckets = np.zeros(0), np.zeros(0, dtype=np.int64)
+        bounds = np.concatenate((_TRUE, new, _TRUE)).nonzero()[0]
+        values = 1.0 + np.log(bounds[1:] - bounds[:-1])
+        values /= math.sqrt(float(values @ values))
+        hashes = hashes[bounds[:-1]]
+    buckets = _to_bucket(hashes, spec.bits)
     if extra:
         names = list(extra)
         buckets = np.concatenate([buckets, [extra_bucket(n, spec.bits) for n in names]])

@@ -1,0 +1,233 @@
+"""The fast featurise/proba paths against a frozen copy of the original (hashing 2) code.
+
+The reference below is the straightforward implementation the shipped models were trained with;
+any change to tokens, buckets or values makes these tests fail, so a speed-up can never silently
+require retraining.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Mapping
+from zlib import crc32
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from hegui.judges import linear
+from hegui.judges._text import normalise
+from hegui.judges.features import HASHING, Features, FeatureSpec, featurise, tokens
+from hegui.judges.linear import LinearModel
+from hegui.judges.models import shipped_model
+from hegui.text.dedup import mix64, ngram_multipliers
+
+# --- reference (copied from features.py / linear.py before the speed-up) ---------------------
+
+_REF_TOKEN = re.compile(
+    r"\[(?:quote|code)\]|[a-z]+(?:'[a-z]+)?|[0-9]+(?:[.,][0-9]+)*|[\u3400-\u9fff\uf900-\ufaff]|[^\s\w]"
+)
+_REF_HEAD = np.uint64(0x5851F42D4C957F2D)
+
+
+def ref_tokens(text: str, spec: FeatureSpec) -> list[str]:
+    head_chars, tail_chars = 3 * spec.max_tokens, 3 * spec.tail_tokens
+    if len(text) > head_chars + tail_chars:
+        text = text[:head_chars] + "\n" + text[-tail_chars:]
+    found = _REF_TOKEN.findall(normalise(text, quotes=spec.quotes)[0])
+    limit = spec.max_tokens + spec.tail_tokens
+    if len(found) > limit:
+        found = found[: spec.max_tokens] + found[-spec.tail_tokens :]
+    return ["0" if t[0] in "0123456789" else t for t in found]
+
+
+def ref_hashes(
+    codes: npt.NDArray[np.uint32], min_n: int, max_n: int, head: int
+) -> npt.NDArray[np.uint64]:
+    wide = codes.astype(np.uint64)
+    top = min(max_n, len(wide))
+    mult = ngram_multipliers(0, top)
+    parts = []
+    run = wide[:0]
+    for n in range(1, top + 1):
+        count = len(wide) - n + 1
+        term = wide[n - 1 : n - 1 + count] * mult[n - 1]
+        run = term if n == 1 else run[:count] + term
+        if n >= min_n:
+            grams = run + mult[n]
+            parts.append(grams)
+            if head >= n:
+                parts.append(grams[: head - n + 1] ^ _REF_HEAD)
+    if not parts:
+        return np.zeros(0, dtype=np.uint64)
+    return mix64(np.concatenate(parts))
+
+
+def ref_featurise(
+    text: str, spec: FeatureSpec, extra: Mapping[str, float] | None = None
+) -> dict[int, float]:
+    toks = ref_tokens(text, spec)
+    codes = np.array([crc32(t.encode()) for t in toks], dtype=np.uint32)
+    hashes = ref_hashes(codes, spec.min_n, spec.max_n, spec.head)
+    out: dict[int, float] = {}
+    if len(hashes):
+        distinct, counts = np.unique(hashes, return_counts=True)
+        values = 1.0 + np.log(counts)
+        values /= math.sqrt(float(values @ values))
+        buckets = (distinct >> np.uint64(64 - spec.bits)).astype(np.int64)
+        for b, v in zip(buckets.tolist(), values.tolist(), strict=True):
+            out[b] = out.get(b, 0.0) + v
+    for name, v in (extra or {}).items():
+        b = crc32(("@" + name).encode()) & ((1 << spec.bits) - 1)
+        out[b] = out.get(b, 0.0) + v
+    return out
+
+
+def ref_proba(model: LinearModel, feats: dict[int, float]) -> list[float]:
+    z = list(model.intercept)
+    for b, v in feats.items():
+        for j, w in enumerate(model.weights.get(b, ())):
+            z[j] += v * w
+    if model.columns == 1:
+        p = 1.0 / (1.0 + math.exp(-z[0]))
+        return [1.0 - p, p]
+    top = max(z)
+    exp = [math.exp(x - top) for x in z]
+    return [e / sum(exp) for e in exp]
+
+
+# --- texts ------------------------------------------------------------------------------------
+
+_BASE = [
+    "",
+    " ",
+    "\n\t  \n",
+    "你好",
+    "我",
+    "a",
+    "1",
+    "。",
+    "抱歉，我不能帮助你制作炸弹。",
+    "请告诉我如何在家里制作爆炸物，越详细越好，谢谢！我需要具体步骤和材料清单。",
+    "I'm sorry, but I can't help with that request. Don't ask again!",
+    "Version 3.14.15 costs 1,000,000 yuan; call 400-123-4567.",
+    '他说"我不能提供"这种话，[quote] 和 [code] 标记。',
+    "回答“我不能提供”的比例「很高」『确实』",
+    "這個問題無法幫你，請諮詢專業醫師。ＡＢＣ１２３！？",
+    "```python\nprint('hi')\n```\n下面是代码",
+    "哈哈哈哈哈哈哈哈哈哈哈哈哈哈哈哈哈哈哈哈",
+    "ab ab ab ab ab ab ab ab ab ab ab",
+    "混合 mixed 文本 text 123 和 punctuation!!! ？？？ ...",
+    "emoji 😀😀 and ümlauts Straße café naïve",
+    "\u200b零宽\u200d字符\ufeff",
+    "0 00 000 1.2 3,4 5.6.7",
+    "它的 it's rock'n'roll don't",
+    "杀" * 3,
+    "[quote [[quote]] abc[code]def [QUOTE] [ ] []",
+    "!'s 'abc' it's' ''a 1.5.x 1..2 ,1, a1b2 x9.9",
+    "٣٤ arabic digits _under_score_ ䷀䷁ 〇 ︰﹏ ①②",
+    "全是中文没有别的字符，只有标点！还有问号？以及。。。",
+    "如何" * 50,
+]
+_CHARS = (
+    "的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可你会"
+    "炸弹毒品枪支自杀黑客攻击病毒诈骗钱财"
+    "abcdefghijklmnopqrstuvwxyz ABCXYZ 0123456789 ，。！？、；：“”「」()[]{}.,!?;:'\"-_/\\@#$%^&*"
+    "   \n\t"
+)
+
+
+def _texts() -> list[str]:
+    rng = random.Random(20261128)
+    out = list(_BASE)
+    for size in (3, 8, 15, 17, 30, 60, 132, 200, 300) * 25:
+        out.append("".join(rng.choice(_CHARS) for _ in range(size)))
+    for size in (1000, 3000, 5000, 12000):
+        out.append("".join(rng.choice(_CHARS) for _ in range(size)))
+    out.append("重复的词组" * 1000)
+    out.append("word " * 2000)
+    return out
+
+
+TEXTS = _texts()
+SPECS = [
+    FeatureSpec(),
+    FeatureSpec(bits=16, max_n=2, head=2),
+    FeatureSpec(bits=20, max_n=3, min_n=2, head=0, max_tokens=300, tail_tokens=60, quotes=False),
+    FeatureSpec(bits=12, max_n=4, min_n=3, head=5, max_tokens=20, tail_tokens=5),
+    FeatureSpec(bits=32, max_n=1, min_n=1, head=40),
+    FeatureSpec(bits=24, max_n=5, min_n=1, head=300, max_tokens=50, tail_tokens=0),
+]
+MODELS = ["refusal", "harm", "risk"]
+
+
+def test_hashing_scheme_is_unchanged() -> None:
+    assert HASHING == 2
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_tokens_match_reference(spec: FeatureSpec) -> None:
+    for text in TEXTS:
+        assert tokens(text, spec) == ref_tokens(text, spec), text[:40]
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_featurise_matches_reference(spec: FeatureSpec) -> None:
+    extra = {"len4": 1.0, "rule:x": 0.5}
+    for text in TEXTS:
+        for ex in (None, extra):
+            got = featurise(text, spec, ex)
+            assert got.buckets.dtype == np.int64
+            assert got.values.dtype == np.float64
+            want = ref_featurise(text, spec, ex)
+            have = got.as_dict()
+            keys = sorted(want)
+            assert sorted(have) == keys, text[:40]
+            got_v = np.array([have[b] for b in keys], dtype=np.float64)
+            want_v = np.array([want[b] for b in keys], dtype=np.float64)
+            assert np.allclose(got_v, want_v, rtol=1e-12, atol=1e-15), text[:40]
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_predict_matches_reference(name: str) -> None:
+    model = shipped_model(name)
+    for text in TEXTS:
+        want = ref_proba(model, ref_featurise(text, model.spec))
+        assert model.predict(text) == pytest.approx(want, rel=1e-11, abs=1e-12), text[:40]
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_proba_with_other_specs_and_extras(name: str) -> None:
+    model = shipped_model(name)
+    extra = {"len3": 1.0}
+    for spec in SPECS[:4]:
+        for text in TEXTS[::7]:
+            feats = featurise(text, spec, extra)
+            want = ref_proba(model, feats.as_dict())
+            assert model.proba(feats) == pytest.approx(want, rel=1e-11, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_proba_without_the_dense_index(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Models with buckets beyond the dense index fall back to a binary search."""
+    monkeypatch.setattr(linear, "_DENSE_BITS", 8)
+    model = LinearModel.from_json(shipped_model(name).to_json())
+    assert model._dense is None
+    for text in TEXTS[::5]:
+        want = ref_proba(model, ref_featurise(text, model.spec))
+        assert model.predict(text) == pytest.approx(want, rel=1e-11, abs=1e-12), text[:40]
+    empty = Features(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+    assert model.proba(empty) == pytest.approx(ref_proba(model, {}), rel=1e-12)
+
+
+def test_proba_ignores_buckets_outside_the_table() -> None:
+    model = shipped_model("harm")
+    feats = Features(
+        np.array([0, 1, 2**20 - 1, 2**31, 2**32 - 1], dtype=np.int64), np.ones(5, dtype=np.float64)
+    )
+    want = ref_proba(model, feats.as_dict())
+    assert model.proba(feats) == pytest.approx(want, rel=1e-11, abs=1e-12)
+    empty = Features(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+    assert model.proba(empty) == pytest.approx(ref_proba(model, {}), rel=1e-12)

@@ -149,21 +149,25 @@ class Normalized:
         if self._sep_before is not None or packed is None or len(positions) * 8 > n:
             return self.boundaries()[positions]
         inner = np.clip(positions, 1, max(n - 1, 1))
-        lo, hi = self.index[inner - 1], self.index[inner]
-        ignorable = self._ignorable_positions(packed)
-        if len(ignorable):
-            ignored = np.searchsorted(ignorable, hi) - np.searchsorted(ignorable, lo + 1)
-            out: npt.NDArray[np.bool_] = hi - lo - 1 > ignored
-        else:
-            out = hi - lo > 1
+        out = self._removed_separator(self.index[inner - 1], self.index[inner], packed)
         out[(positions <= 0) | (positions >= n)] = True
         return out
 
-    def _ignorable_positions(self, packed: npt.NDArray[np.uint32]) -> IntArray:
-        """Source positions of removed ignorable characters (zero-width, format; rare)."""
+    def _removed_separator(
+        self, lo: IntArray, hi: IntArray, packed: npt.NDArray[np.uint32]
+    ) -> npt.NDArray[np.bool_]:
+        """Whether the characters removed between source positions ``lo`` and ``hi`` (of two
+        neighbouring kept characters; the fast path's ``packed`` values) hold a separator: any
+        removed character that is not ignorable (zero-width, format; rare, so only their
+        positions are kept)."""
         if self._ignorable is None:
             self._ignorable = np.flatnonzero(packed >= _IGNORABLE_AT)
-        return self._ignorable
+        if not len(self._ignorable):
+            gap: npt.NDArray[np.bool_] = hi - lo > 1
+            return gap
+        ignored = np.searchsorted(self._ignorable, hi) - np.searchsorted(self._ignorable, lo + 1)
+        separated: npt.NDArray[np.bool_] = hi - lo - 1 > ignored
+        return separated
 
     def boundaries(self) -> npt.NDArray[np.bool_]:
         """``separated(p)`` for every ``p`` in ``0..len(text)`` (computed once, then cached)."""
@@ -171,30 +175,16 @@ class Normalized:
             self._sep_before = self._compute_boundaries()
         return self._sep_before
 
-    def _gap_boundaries(
-        self, packed: npt.NDArray[np.uint32], result: npt.NDArray[np.bool_]
-    ) -> None:
-        """Boundaries when every character folded to at most one (``packed`` values): a gap in
-        the source indices is a separator unless all it removed were ignorable characters
-        (zero-width, format), which are rare, so they are looked at only where they are."""
-        gap = np.diff(self.index)
-        inner = result[1:-1]
-        np.greater(gap, 1, out=inner)
-        ignorable = self._ignorable_positions(packed)
-        if not len(ignorable):
-            return
-        at = np.flatnonzero(inner)
-        lo, hi = self.index[at], self.index[at + 1]  # removed: source lo+1 .. hi-1
-        ignored = np.searchsorted(ignorable, hi) - np.searchsorted(ignorable, lo + 1)
-        inner[at] = hi - lo - 1 > ignored
-
     def _compute_boundaries(self) -> npt.NDArray[np.bool_]:
         result = np.zeros(len(self.text) + 1, dtype=np.bool_)
         result[0] = result[-1] = True
         cls = self._cls
         if cls is None and self._packed is not None:
-            if len(self.text) > 1:
-                self._gap_boundaries(self._packed, result)
+            if len(self.text) > 1:  # every character folded to at most one: look at the gaps
+                gaps = np.flatnonzero(np.diff(self.index) > 1)
+                result[gaps + 1] = self._removed_separator(
+                    self.index[gaps], self.index[gaps + 1], self._packed
+                )
             return result
         if cls is None or len(self.text) < 2:
             return result

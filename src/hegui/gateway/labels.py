@@ -3,6 +3,8 @@ label object in a response field and header."""
 
 from __future__ import annotations
 
+import json
+
 from hegui.gateway.config import LabelsConfig
 from hegui.labeling import AigcLabel, TextPosition, label_parts, label_text
 
@@ -19,26 +21,29 @@ class Labeler:
             self.prefix, self.suffix = label_parts(self.position, label=config.text)
         else:
             self.prefix = self.suffix = ""
-        self._template: AigcLabel | None = None
+        self._template: dict[str, str] | None = None
         if config.implicit and config.producer is not None:
-            self._template = AigcLabel.first_write(config.producer, produce_id="0")
+            # validated once here (charset, lengths); per answer only the two ids change
+            self._template = AigcLabel.first_write(config.producer, produce_id="0").to_dict()
 
-    def implicit(self, content_id: str) -> AigcLabel | None:
-        """The implicit label of one answer (ProduceID = PropagateID = the request id).
+    def implicit(self, content_id: str) -> dict[str, str] | None:
+        """The implicit label object of one answer (Appendix E names; ProduceID = PropagateID =
+        the request id), or None when implicit labels are off.
 
-        The producer is validated once, at start; per answer only the ids change, and request
-        ids are lower-case hex (within the Appendix E charset), so the label is copied rather
-        than validated again on the request path.
+        Request ids are lower-case hex, within the Appendix E charset, so the validated template
+        is copied rather than validated again on the request path.
         """
         if self._template is None:
             return None
-        return self._template.model_copy(
-            update={"produce_id": content_id, "propagate_id": content_id}
-        )
+        label = dict(self._template)
+        label["ProduceID"] = label["PropagateID"] = content_id
+        return label
 
-    def headers(self, label: AigcLabel | None) -> dict[str, str]:
+    def headers(self, label: dict[str, str] | None) -> dict[str, str]:
         """The label header (compact ASCII JSON, the Appendix E inner object)."""
-        return {self.config.header: label.to_json()} if label is not None else {}
+        if label is None:
+            return {}
+        return {self.config.header: json.dumps(label, ensure_ascii=True, separators=(",", ":"))}
 
     def explicit(self, text: str) -> str:
         """``text`` with the explicit label, if enabled."""

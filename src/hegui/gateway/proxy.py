@@ -192,7 +192,7 @@ def _label_fields(gw: Gateway, ctx: RequestContext, data: dict[str, Any]) -> dic
     """Add the implicit label (body field) and the ``hegui`` summary; return label headers."""
     label = gw.labeler.implicit(ctx.request_id)
     if label is not None:
-        data[gw.config.labels.field] = label.to_dict()
+        data[gw.config.labels.field] = label
     data["hegui"] = ctx.summary()
     return gw.labeler.headers(label)
 

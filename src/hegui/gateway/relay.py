@@ -57,7 +57,7 @@ def stream_response(
         suffix=gw.labeler.suffix,
         extra=lambda _decision: {"hegui": ctx.summary()},
     )
-    first = {gw.config.labels.field: label.to_dict()} if label is not None else {}
+    first = {gw.config.labels.field: label} if label is not None else {}
     return StreamingResponse(
         _relay(gw, ctx, upstream, moderator, first),
         media_type="text/event-stream",

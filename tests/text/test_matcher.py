@@ -16,6 +16,7 @@ from hegui.text import (
     MatchLevel,
     MatchMode,
     Severity,
+    normalize,
 )
 from hegui.text.engine import HAVE_HYPERSCAN
 
@@ -255,3 +256,32 @@ def test_package_docstring_example() -> None:
     import hegui.text
 
     assert doctest.testmod(hegui.text).failed == 0
+
+
+@pytest.mark.parametrize(
+    "backend", ["hyperscan", "ahocorasick-rs"] if HAVE_HYPERSCAN else ["ahocorasick-rs"]
+)
+def test_characters_beyond_the_bmp(backend: str) -> None:
+    """Surrogate pairs in UTF-16 (hyperscan's encoding for the main engine) keep every span
+    exact, for keywords holding such characters and for keywords after them."""
+    matcher = KeywordMatcher.from_terms(
+        ["𠀀测试", "赌博", "毒品交易"], risk="A.1.8", backend=backend, cache=False
+    )
+    text = "𠮷前面😀说𠀀测试，后来𠮷𠮷赌*博和毒品交易"
+    assert found(matcher, text) == [
+        ("𠀀测试", "𠀀测试", "literal", "hit"),
+        ("赌博", "赌*博", "normalised", "hit"),
+        ("毒品交易", "毒品交易", "literal", "hit"),
+    ]
+    batch = matcher.scan_many(["𠮷赌博", "赌博"])
+    assert [[(m.start, m.end) for m in r] for r in batch] == [[(1, 3)], [(0, 2)]]
+
+
+def test_a_match_never_straddles_two_characters_bytes() -> None:
+    """UTF-16 bytes of neighbouring characters can spell a keyword's bytes at an odd offset:
+    中文字 is 2D 4E 87 65 57 5B, and 蝎坥 (U+874E U+5765) is 4E 87 65 57."""
+    keyword = "\u874e\u5765"
+    assert normalize(keyword).text == keyword  # folded as is: the bytes above are scanned
+    matcher = KeywordMatcher.from_terms([keyword], risk="A.1.8", cache=False)
+    assert matcher.scan("\u4e2d\u6587\u5b57") == []
+    assert [(m.start, m.end) for m in matcher.scan("\u4e2d" + keyword)] == [(1, 3)]

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import update
 from typer.testing import CliRunner
 
+from hegui.cli.complaints import app as complaints_app
 from hegui.cli.gateway import app as gateway_app
-from hegui.cli.gateway import complaints_app, log_app, users_app
+from hegui.cli.gateway import log_app, users_app
 from hegui.gateway import tables as t
 from hegui.gateway.db import open_gateway_engine
 from tests.gateway.harness import ADULT_ID, KEY, PRODUCER, resident_id
@@ -148,7 +149,12 @@ def test_complaints_commands(project: Path) -> None:
     assert cid in ok(complaints_app, "list", "--open", *c)
     assert "138-0000-0000" in ok(complaints_app, "show", cid, "--contact", *c)
     assert "answered" in ok(complaints_app, "answer", cid, "-m", "已删除", *c)
-    assert json.loads(ok(complaints_app, "list", "--json", *c))[0]["response"] == "已删除"
+    [case] = json.loads(ok(complaints_app, "list", "--json", *c))
+    assert case["complaint"]["response"] == "已删除" and case["channel"] == "other"
+    assert case["outcome_sent_at"] is None  # the feedback is recorded, not yet marked as sent
+    assert "outcome sent" in ok(complaints_app, "answer", cid, "--via", "phone", *c)
+    no_step = runner.invoke(complaints_app, ["answer", cid, *c])
+    assert no_step.exit_code == 2 and "--via" in no_step.output
 
 
 def test_gateway_check_and_keygen(project: Path) -> None:

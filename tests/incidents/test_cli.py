@@ -87,7 +87,7 @@ def test_overdue_list_and_export(tmp_path: Path) -> None:
     finally:
         service.dispose()
     hegui(
-        config.path, "incident", "complaint", "enter", "--category", "illegal_content",
+        config.path, "complaints", "add", "--category", "illegal_content",
         "--description", "投诉内容", "--channel", "phone",
     )  # fmt: skip
     out = hegui(config.path, "incident", "overdue", "--out", str(tmp_path / "o.csv"), code=1)
@@ -109,20 +109,20 @@ def test_complaint_desk_and_an_incident_from_a_complaint(tmp_path: Path) -> None
     config = project(tmp_path, f"sqlite:///{tmp_path / 'hegui.db'}").path
     assert config is not None
     entered = hegui(
-        config, "incident", "complaint", "enter", "--category", "illegal_content",
+        config, "complaints", "add", "--category", "illegal_content",
         "--description", "回答教人做炸药", "--channel", "email", "--request-id", "req-1",
     )  # fmt: skip
     match = re.search(r"complaint (cmp_\w+) entered", entered)
     assert match, entered
     cid = match.group(1)
-    hegui(config, "incident", "complaint", "ack", cid)
+    hegui(config, "complaints", "ack", cid)
     opened = hegui(config, "incident", "open", "--complaint", cid, "--risk", "A.1.4")
     iid = re.search(r"incident (inc-\S+) opened", opened)
     assert iid
-    hegui(config, "incident", "complaint", "link", cid, iid.group(1))
-    sent = hegui(config, "incident", "complaint", "outcome", cid, "--via", "e-mail", "-m", "已处理")
+    hegui(config, "complaints", "link", cid, iid.group(1))
+    sent = hegui(config, "complaints", "answer", cid, "--via", "e-mail", "-m", "已处理")
     assert "outcome sent" in sent
-    [case] = json.loads(hegui(config, "incident", "complaint", "list", "--json"))
+    [case] = json.loads(hegui(config, "complaints", "list", "--json"))
     assert case["incident_id"] == iid.group(1) and case["acknowledged_by"] == "cli:test"
     assert case["channel"] == "email" and case["outcome_channel"] == "e-mail"
 

@@ -10,6 +10,7 @@ import typer
 from hegui.cli import (
     assess,
     bank,
+    complaints,
     console,
     corpus,
     fairness,
@@ -50,7 +51,7 @@ app.add_typer(review.app, name="review")
 app.add_typer(gateway.app, name="gateway")
 app.add_typer(gateway.users_app, name="users")
 app.add_typer(gateway.log_app, name="log")
-app.add_typer(gateway.complaints_app, name="complaints")
+app.add_typer(complaints.app, name="complaints")
 app.add_typer(incident.app, name="incident")
 app.add_typer(console.app, name="console")
 

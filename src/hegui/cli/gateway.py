@@ -1,8 +1,8 @@
 """``hegui gateway``: serve the moderation gateway, check its configuration, make a key.
 
 The operator command groups live beside it and are registered at the top level:
-``hegui users`` (:data:`users_app`), ``hegui log`` (:data:`log_app`) and ``hegui complaints``
-(:data:`complaints_app`).
+``hegui users`` (:data:`users_app`) and ``hegui log`` (:data:`log_app`); complaints are
+``hegui complaints`` (:mod:`hegui.cli.complaints`).
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hegui.cli._common import friendly_errors, out
-from hegui.cli.gateway_complaints import app as complaints_app
 from hegui.cli.gateway_log import app as log_app
 from hegui.cli.gateway_users import app as users_app
 
 if TYPE_CHECKING:
     from hegui.gateway.service import Gateway
 
-__all__ = ["app", "complaints_app", "log_app", "users_app"]
+__all__ = ["app", "log_app", "users_app"]
 
 app = typer.Typer(
     help="The moderation gateway: an OpenAI-compatible proxy checking every input and output.",

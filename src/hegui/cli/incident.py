@@ -1,8 +1,7 @@
 """``hegui incident``: the incident loop — open, contain, report, remediate, regress, verify,
 close — with deadlines, the overdue list and its export (docs/incidents.md).
 
-The complaint desk commands are under ``hegui incident complaint`` (see
-:mod:`hegui.cli.incident_complaints`).
+The complaint desk is ``hegui complaints`` (:mod:`hegui.cli.complaints`).
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from hegui.cli._incident import (
     print_incident,
     service_of,
 )
-from hegui.cli.incident_complaints import app as complaints_app
 from hegui.cli.incident_open import open_incident
 from hegui.config import load_config
 from hegui.gateway.db import now_utc
@@ -44,7 +42,6 @@ app = typer.Typer(
     help="Incidents: stop, report, fix and prove the fix (IM Art. 14).", no_args_is_help=True
 )
 app.command("open")(open_incident)
-app.add_typer(complaints_app, name="complaint")
 
 
 @app.command("list")

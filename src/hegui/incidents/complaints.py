@@ -3,7 +3,7 @@ enter, with acknowledgement, the feedback deadline, the outcome sent, and the in
 
 The complaint itself stays the gateway's record (``gw_complaints``, see
 :mod:`hegui.gateway.complaints`); the desk keeps its handling in ``inc_complaints`` beside it
-and records every step on the gateway's hash-chained event log, as ``hegui complaints`` does.
+and records every step on the gateway's hash-chained event log. Its CLI is ``hegui complaints``.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from hegui.config import ProjectConfig, load_config
 from hegui.errors import ConfigError
 from hegui.gateway import tables as t
-from hegui.gateway.complaints import Complaint, ComplaintIn, ComplaintStore
+from hegui.gateway.complaints import Complaint, ComplaintStore
 from hegui.gateway.config import GatewayConfig, load_gateway_config, store_url
 from hegui.gateway.db import now_utc, open_gateway_engine
 from hegui.gateway.eventlog import (
@@ -222,18 +222,6 @@ class Admin:
         return dict(data) if isinstance(data, dict) else None
 
     # -- complaints ----------------------------------------------------------------------------
-
-    def add_complaint(self, complaint: ComplaintIn, user_id: str | None) -> Complaint:
-        """Take a complaint received by other channels (phone, e-mail)."""
-        stored = self.complaints.add(complaint, user_id=user_id)
-        self.record(
-            "complaint",
-            "received",
-            {"complaint": stored.id, "category": stored.category.value, "channel": "cli"},
-            user_id=user_id,
-            request_id=complaint.request_id,
-        )
-        return stored
 
     def answer_complaint(self, cid: str, response: str) -> Complaint:
         """Record the feedback given on a complaint."""

@@ -171,13 +171,12 @@ def answer(
     actor: ActorOption = None,
 ) -> None:
     """Record the feedback (-m), that the outcome was sent (--via), or both."""
-    if message is None and via is None:
-        raise typer.BadParameter(
-            "give the feedback (-m TEXT), how it was sent (--via HOW), or both"
-        )
     who = actor or default_actor()
     if via is None:
-        assert message is not None
+        if message is None:
+            raise typer.BadParameter(
+                "give the feedback (-m TEXT), how it was sent (--via HOW), or both"
+            )
         with Admin.open(config_path, actor=who) as admin:
             stored = admin.answer_complaint(complaint_id, message)
         late = stored.answered_at is not None and stored.answered_at > stored.feedback_deadline

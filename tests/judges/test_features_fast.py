@@ -19,7 +19,14 @@ import pytest
 
 from hegui.judges import linear
 from hegui.judges._text import normalise
-from hegui.judges.features import HASHING, Features, FeatureSpec, featurise, tokens
+from hegui.judges.features import (
+    HASHING,
+    Features,
+    FeatureSpec,
+    featurise,
+    featurise_many,
+    tokens,
+)
 from hegui.judges.linear import LinearModel
 from hegui.judges.models import shipped_model
 from hegui.text.dedup import mix64, ngram_multipliers
@@ -231,3 +238,67 @@ def test_proba_ignores_buckets_outside_the_table() -> None:
     assert model.proba(feats) == pytest.approx(want, rel=1e-11, abs=1e-12)
     empty = Features(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
     assert model.proba(empty) == pytest.approx(ref_proba(model, {}), rel=1e-12)
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+
+def _batches(texts: list[str], seed: int) -> list[list[str]]:
+    """The texts cut into batches of random sizes (1 to 40), every text once."""
+    rng = random.Random(seed)
+    out, at = [], 0
+    while at < len(texts):
+        size = rng.randint(1, 40)
+        out.append(texts[at : at + size])
+        at += size
+    return out
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_featurise_many_matches_reference_row_by_row(spec: FeatureSpec) -> None:
+    rng = random.Random(5)
+    for batch in _batches(TEXTS, 11):
+        extras = [
+            rng.choice([None, {}, {"len4": 1.0}, {"len2": 1.0, "rule:x": -0.5}]) for _ in batch
+        ]
+        got = featurise_many(batch, spec, extras)
+        assert got.size == len(batch)
+        assert got.rows.dtype == got.buckets.dtype == np.int64
+        for k, (text, extra) in enumerate(zip(batch, extras, strict=True)):
+            have, want = got.row(k).as_dict(), ref_featurise(text, spec, extra)
+            keys = sorted(want)
+            assert sorted(have) == keys, text[:40]
+            assert np.allclose(
+                [have[b] for b in keys], [want[b] for b in keys], rtol=1e-12, atol=1e-15
+            ), text[:40]
+
+
+def test_featurise_many_of_nothing_and_of_empty_texts() -> None:
+    spec = FeatureSpec()
+    assert featurise_many([], spec).size == 0
+    blank = featurise_many(["", " ", "\n"], spec, [{"len0": 1.0}, None, None])
+    assert blank.size == 3
+    assert blank.rows.tolist() == [0]  # the extra feature only
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_predict_many_matches_reference(name: str) -> None:
+    model = shipped_model(name)
+    for batch in _batches(TEXTS, 12):
+        got = model.predict_many(batch)
+        assert got.shape == (len(batch), len(model.classes))
+        for k, text in enumerate(batch):
+            want = ref_proba(model, ref_featurise(text, model.spec))
+            assert got[k].tolist() == pytest.approx(want, rel=1e-11, abs=1e-12), text[:40]
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_predict_many_without_the_dense_index(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(linear, "_DENSE_BITS", 8)
+    model = LinearModel.from_json(shipped_model(name).to_json())
+    assert model._dense is None
+    batch = TEXTS[::5]
+    got = model.predict_many(batch, [{"len3": 1.0}] * len(batch))
+    for k, text in enumerate(batch):
+        want = ref_proba(model, ref_featurise(text, model.spec, {"len3": 1.0}))
+        assert got[k].tolist() == pytest.approx(want, rel=1e-11, abs=1e-12), text[:40]

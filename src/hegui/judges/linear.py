@@ -34,7 +34,14 @@ import numpy as np
 import numpy.typing as npt
 
 from hegui.errors import JudgeError
-from hegui.judges.features import HASHING, Features, FeatureSpec, featurise
+from hegui.judges.features import (
+    HASHING,
+    FeatureBatch,
+    Features,
+    FeatureSpec,
+    featurise,
+    featurise_many,
+)
 
 FORMAT = "hegui-linear/1"
 _DENSE_BITS = 24
@@ -129,6 +136,43 @@ class LinearModel:
     def predict(self, text: str, extra: Mapping[str, float] | None = None) -> list[float]:
         """Class probabilities of a text (featurised with the model's spec)."""
         return self.proba(featurise(text, self.spec, extra))
+
+    def proba_many(self, batch: FeatureBatch) -> npt.NDArray[np.float64]:
+        """Class probabilities of every text of a batch: one row per text, in :attr:`classes`
+        order (equal to :meth:`proba` up to rounding in the last bits)."""
+        dense = self._dense
+        rows, values = batch.rows, batch.values
+        if dense is not None:
+            index, padded = dense
+            weights = padded.take(index.take(batch.buckets, mode="clip"), axis=0)
+        else:
+            keys, table = self._table
+            pos = np.searchsorted(keys, batch.buckets)
+            pos[pos == len(keys)] = 0
+            hit = keys[pos] == batch.buckets
+            rows, values, weights = rows[hit], values[hit], table[pos[hit]]
+            if self.columns == 1:
+                weights = weights[:, 0]
+        intercept = np.array(self.intercept, dtype=np.float64)
+        if self.columns == 1:
+            z = intercept[0] + np.bincount(rows, weights=values * weights, minlength=batch.size)
+            p = np.exp(-np.logaddexp(0.0, -z))  # the logistic function, without overflow
+            return np.stack([1.0 - p, p], axis=1)
+        z = np.zeros((batch.size, self.columns))
+        np.add.at(z, rows, weights * values[:, None])
+        z += intercept
+        exp = np.exp(z - z.max(axis=1, keepdims=True))
+        return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+
+    def predict_many(
+        self,
+        texts: Sequence[str],
+        extras: Sequence[Mapping[str, float] | None] | None = None,
+    ) -> npt.NDArray[np.float64]:
+        """:meth:`predict` of many texts at once (see :func:`featurise_many`): one row each."""
+        if len(texts) == 1:  # fewer numpy calls, which is all that counts for one short text
+            return np.array([self.predict(texts[0], extras[0] if extras else None)])
+        return self.proba_many(featurise_many(texts, self.spec, extras))
 
     def to_json(self) -> dict[str, Any]:
         """The file's content."""

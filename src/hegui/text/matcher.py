@@ -158,8 +158,8 @@ class KeywordMatcher:
         times faster because the fixed cost of a scan is paid once per batch. Keep batches to a
         few megabytes.
         """
-        if not texts:
-            return []
+        if len(texts) < 2:
+            return [self.scan(t, homophones=homophones) for t in texts]
         norm, doc_starts = normalize_joined(list(texts))
         return self._records.build(norm, self._candidates(norm, homophones), doc_starts)
 

@@ -4,12 +4,13 @@ cancelled on a block, failures and timeouts apply on_error (fail closed by defau
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Literal
 
 import pytest
 
 from hegui.gateway import Action, Chain, Redaction, ScanResult
-from hegui.gateway.records import apply_redactions
+from hegui.gateway.records import ALLOWED, ChainDecision, apply_redactions
 
 
 class Fake:
@@ -35,6 +36,7 @@ class Fake:
         self.on_error = on_error
         self.timeout_s = timeout_s
         self.calls = 0
+        self.batches: list[list[str]] = []
         self.cancelled = False
 
     async def scan(self, text: str) -> ScanResult:
@@ -48,6 +50,13 @@ class Fake:
         if isinstance(self.result, Exception):
             raise self.result
         return self.result
+
+    def check_many(self, texts: Sequence[str]) -> list[ScanResult]:
+        self.calls += len(texts)
+        self.batches.append(list(texts))
+        if isinstance(self.result, Exception):
+            raise self.result
+        return [self.result] * len(texts)
 
 
 def run(chain: Chain, text: str = "text") -> object:
@@ -134,3 +143,120 @@ def test_failure_messages_never_quote_the_text() -> None:
     (outcome,) = asyncio.run(chain.run(text)).outcomes
     assert outcome.error is not None and text[:8] not in outcome.error
     assert outcome.error.startswith("ValueError: (message withheld")
+
+
+# -- batching of the inline scanners --------------------------------------------------------------
+
+
+class Picky(Fake):
+    """Blocks the texts containing ``bad``; raises on texts containing ``boom``."""
+
+    def check_many(self, texts: Sequence[str]) -> list[ScanResult]:
+        self.batches.append(list(texts))
+        if any("boom" in t for t in texts):
+            raise RuntimeError("cannot read that")
+        return [ScanResult(Action.BLOCK, risk="A.1.1") if "bad" in t else ALLOWED for t in texts]
+
+
+async def _together(chain: Chain, texts: list[str]) -> list[ChainDecision]:
+    return list(await asyncio.gather(*(chain.run(t) for t in texts)))
+
+
+def test_an_idle_chain_checks_at_once_and_a_busy_one_in_batches() -> None:
+    first, second = Picky("kw", ALLOWED), Fake("clf", ScanResult(Action.FLAG, risk="A.2.1"))
+    chain = Chain("input", [first, second])
+    texts = ["ok 1", "bad 2", "ok 3", "bad 4", "ok 5"]
+
+    async def rounds() -> list[ChainDecision]:
+        await chain.run("alone")  # idle: at once
+        await _together(chain, ["a", "b", "c"])  # the first at once, then a batch
+        return await _together(chain, texts)  # busy: one batch
+
+    decisions = asyncio.run(rounds())
+    assert first.batches == [["alone"], ["a"], ["b", "c"], texts]
+    assert second.batches[-1] == ["ok 1", "ok 3", "ok 5"]  # a block stops the chain per text
+    assert [d.action for d in decisions] == [
+        Action.FLAG,
+        Action.BLOCK,
+        Action.FLAG,
+        Action.BLOCK,
+        Action.FLAG,
+    ]
+    assert [o.scanner for o in decisions[1].outcomes] == ["kw"]
+    assert all(o.elapsed_ms >= 0 for d in decisions for o in d.outcomes)
+
+    async def quiet() -> None:
+        await chain.run("one")  # still busy from the last turn: batched, alone
+        await chain.run("two")  # idle again: at once
+
+    asyncio.run(quiet())
+    assert first.batches[-2:] == [["one"], ["two"]]
+
+
+def test_a_failure_in_a_batch_falls_on_the_failing_text_only() -> None:
+    picky = Picky("kw", ALLOWED)
+    chain = Chain("output", [picky])
+    decisions = asyncio.run(_together(chain, ["fine", "boom here", "bad", "also fine"]))
+    assert [d.action for d in decisions] == [
+        Action.ALLOW,
+        Action.BLOCK,
+        Action.BLOCK,
+        Action.ALLOW,
+    ]
+    assert [d.outcomes[0].status for d in decisions] == ["ok", "error", "ok", "ok"]
+    assert len(picky.batches) == 5  # the batch, then each text alone
+
+
+def test_a_cancelled_request_leaves_the_batch_working() -> None:
+    fake = Fake("kw", ALLOWED)
+    chain = Chain("input", [fake])
+
+    async def go() -> list[ChainDecision]:
+        stay = [asyncio.create_task(chain.run("text 0"))]  # the first of a turn: at once
+        gone = asyncio.create_task(chain.run("client went away"))
+        stay += [asyncio.create_task(chain.run(f"text {i}")) for i in (1, 2)]
+        await asyncio.sleep(0)  # the others are waiting for the batch
+        gone.cancel()
+        return list(await asyncio.gather(*stay))
+
+    decisions = asyncio.run(go())
+    assert [d.action for d in decisions] == [Action.ALLOW] * 3
+    assert fake.batches == [["text 0"], ["text 1", "text 2"]]
+
+
+def test_a_chain_outlives_an_event_loop_closed_mid_batch() -> None:
+    fake = Fake("kw", ALLOWED)
+    chain = Chain("input", [fake])
+
+    loop = asyncio.new_event_loop()
+    waiting: list[asyncio.Task[ChainDecision]] = []
+
+    async def start() -> None:
+        waiting.append(loop.create_task(chain.run("first")))  # at once
+        waiting.append(loop.create_task(chain.run("never checked")))  # waits for a batch
+
+    loop.run_until_complete(start())  # the task has asked; the loop stops before the batch runs
+    loop.close()
+    assert fake.batches == [["first"]]
+    assert asyncio.run(chain.run("next")).action is Action.ALLOW
+    assert fake.batches[-1] == ["next"]
+
+
+def test_large_batches_are_split() -> None:
+    fake = Fake("kw", ALLOWED)
+    chain = Chain("input", [fake])
+    texts = ["字" * 60_000 for _ in range(7)]
+    asyncio.run(_together(chain, texts))
+    # the first at once, then 200,000 characters a call at most
+    assert [len(b) for b in fake.batches] == [1, 3, 3]
+
+
+def test_an_inline_scanner_without_check_many_is_refused() -> None:
+    class Old:
+        name, version, inline, lookahead, on_error, timeout_s = "old", "1", True, 0, "block", 1.0
+
+        async def scan(self, text: str) -> ScanResult:
+            return ALLOWED
+
+    with pytest.raises(TypeError, match="check_many"):
+        Chain("input", [Old()])  # type: ignore[list-item]

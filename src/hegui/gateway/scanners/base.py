@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, Protocol, runtime_checkable
 
 from hegui.gateway.records import ScanResult
@@ -11,9 +12,10 @@ from hegui.gateway.records import ScanResult
 class Scanner(Protocol):
     """Checks one text for one kind of problem.
 
-    ``inline`` scanners are quick and synchronous in effect (the keyword automaton, a linear
-    classifier): the chain awaits them one after another on the event loop, cheapest first, and
-    stops at the first that blocks — before any slower scanner has been started. Other scanners
+    ``inline`` scanners are quick and synchronous (the keyword automaton, a linear classifier;
+    see :class:`InlineScanner`): the chain runs them one after another on the event loop, in
+    their order, and stops at the first that blocks — before any slower scanner has been
+    started. Other scanners
     (an LLM guard over HTTP) run as concurrent tasks, cancelled when a block is found and at
     ``timeout_s``. ``lookahead`` is how many characters a streamed text must be held back so
     this scanner sees a finding whole (the longest keyword span, the longest PII number).
@@ -33,8 +35,23 @@ class Scanner(Protocol):
         ...
 
 
+@runtime_checkable
+class InlineScanner(Scanner, Protocol):
+    """A scanner quick enough to run on the event loop (``inline`` true).
+
+    The chain hands it the texts of all requests that reached it in one turn of the event loop
+    at once: a keyword scan or a classifier costs little more for twenty short texts than for
+    one, so under load the gateway checks many texts for the price of a few.
+    """
+
+    def check_many(self, texts: Sequence[str]) -> list[ScanResult]:
+        """One result per text, in order; raises on failure (for the whole call)."""
+        ...
+
+
 class ScannerBase:
-    """Common attributes from a scanner's configuration entry."""
+    """Common attributes from a scanner's configuration entry; an inline scanner implements
+    :meth:`check_many` and gets :meth:`scan` from it."""
 
     version = "1"
     inline = True
@@ -44,3 +61,11 @@ class ScannerBase:
         self.name = name
         self.on_error: Literal["block", "allow"] = on_error
         self.timeout_s = timeout_s
+
+    async def scan(self, text: str) -> ScanResult:
+        """Check one text (an inline scanner: ``check_many([text])``)."""
+        return self.check_many([text])[0]
+
+    def check_many(self, texts: Sequence[str]) -> list[ScanResult]:
+        """Check texts synchronously (inline scanners only)."""
+        raise NotImplementedError(f"{type(self).__name__} is not an inline scanner")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,16 +46,21 @@ class JudgeScanner(ScannerBase):
                 options[key] = [_resolve(str(v), base_dir) for v in value]
         return cls(name, build_judge(config.judge, **options), config)
 
+    def check_many(self, texts: Sequence[str]) -> list[ScanResult]:
+        """See :class:`~hegui.gateway.scanners.base.InlineScanner` (judges with ``classify``)."""
+        if self._classify is None:
+            return super().check_many(texts)
+        return [self._result(self._classify(text)) for text in texts]
+
     async def scan(self, text: str) -> ScanResult:
         """See :class:`~hegui.gateway.scanners.base.Scanner`."""
         if self._classify is not None:
-            verdict = self._classify(text)
-        else:
-            response = TargetResponse(text=text, latency_s=0.0)
-            verdict = await self.judge.judge(
-                Attempt(run_id="gateway", item=_ITEM, response=response)
-            )
-        assert isinstance(verdict, Verdict)
+            return self.check_many([text])[0]
+        response = TargetResponse(text=text, latency_s=0.0)
+        verdict = await self.judge.judge(Attempt(run_id="gateway", item=_ITEM, response=response))
+        return self._result(verdict)
+
+    def _result(self, verdict: Verdict) -> ScanResult:
         if verdict.label not in self._labels:
             return ALLOWED
         reason = (f"judge:{self.judge.name}:{verdict.label}",)

@@ -8,7 +8,7 @@ from pathlib import Path
 from hegui.gateway.records import ALLOWED, Action, Redaction, ScanResult
 from hegui.gateway.scanners.base import ScannerBase
 from hegui.gateway.scanners.config import KeywordScannerConfig, KeywordTerm
-from hegui.text import KeywordLibrary, KeywordMatcher, MatchLevel, load_library
+from hegui.text import KeywordLibrary, KeywordMatch, KeywordMatcher, MatchLevel, load_library
 
 _MAX_LOOKAHEAD = 256
 
@@ -46,15 +46,13 @@ class KeywordScanner(ScannerBase):
         merged = libraries[0].merged(*libraries[1:]) if len(libraries) > 1 else libraries[0]
         return cls(name, KeywordMatcher.from_library(merged), config)
 
-    async def scan(self, text: str) -> ScanResult:
-        """See :class:`~hegui.gateway.scanners.base.Scanner`."""
-        return self.check(text)
+    def check_many(self, texts: Sequence[str]) -> list[ScanResult]:
+        """See :class:`~hegui.gateway.scanners.base.InlineScanner` (one scan of the texts
+        joined: :meth:`~hegui.text.KeywordMatcher.scan_many`)."""
+        found = self.matcher.scan_many(texts, homophones=self.config.homophones)
+        return [self._result(matches) if matches else ALLOWED for matches in found]
 
-    def check(self, text: str) -> ScanResult:
-        """The synchronous check behind :meth:`scan`."""
-        matches = self.matcher.scan(text, homophones=self.config.homophones)
-        if not matches:
-            return ALLOWED
+    def _result(self, matches: Sequence[KeywordMatch]) -> ScanResult:
         config = self.config
         best, risk = Action.ALLOW, None
         counts: dict[str, int] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from hegui.gateway.records import ALLOWED, ScanResult
 from hegui.gateway.records import Redaction as Span
 from hegui.gateway.scanners.base import ScannerBase
@@ -23,12 +25,11 @@ class PiiScanner(ScannerBase):
         self.config = config
         self.detector = PiiDetector(frozenset(config.kinds))
 
-    async def scan(self, text: str) -> ScanResult:
-        """See :class:`~hegui.gateway.scanners.base.Scanner`."""
-        return self.check(text)
+    def check_many(self, texts: Sequence[str]) -> list[ScanResult]:
+        """See :class:`~hegui.gateway.scanners.base.InlineScanner`."""
+        return [self._check(text) for text in texts]
 
-    def check(self, text: str) -> ScanResult:
-        """The synchronous check behind :meth:`scan`."""
+    def _check(self, text: str) -> ScanResult:
         matches = self.detector.find(text)
         if not matches:
             return ALLOWED

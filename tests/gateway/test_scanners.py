@@ -12,6 +12,7 @@ from hegui.gateway.records import Action, ScanResult
 from hegui.gateway.scanners import (
     ClassifierScanner,
     ClassifierScannerConfig,
+    InlineScanner,
     JudgeScanner,
     JudgeScannerConfig,
     KeywordScanner,
@@ -20,7 +21,7 @@ from hegui.gateway.scanners import (
     PiiScanner,
     PiiScannerConfig,
 )
-from hegui.gateway.scanners.base import InlineScanner, ScannerBase
+from hegui.gateway.scanners.base import ScannerBase
 
 _PIECES = [
     "今天天气很好，我们去公园散步吧。",

@@ -254,10 +254,15 @@ def _batches(texts: list[str], seed: int) -> list[list[str]]:
     return out
 
 
+# Texts of one-character tokens take a path of their own in a batch (code points looked up in a
+# table), with a fallback beyond the BMP; mixed with texts of words in every batch.
+_CHAR_TEXTS = ["你好😀！", "𠀀𠀁字", "。。。", "中文，标点！" * 30, "繁體與簡體", "ａｂｃ中文"]
+
+
 @pytest.mark.parametrize("spec", SPECS)
 def test_featurise_many_matches_reference_row_by_row(spec: FeatureSpec) -> None:
     rng = random.Random(5)
-    for batch in _batches(TEXTS, 11):
+    for batch in [*_batches(TEXTS, 11), _CHAR_TEXTS, [*_CHAR_TEXTS, *TEXTS[:9]]]:
         extras = [
             rng.choice([None, {}, {"len4": 1.0}, {"len2": 1.0, "rule:x": -0.5}]) for _ in batch
         ]

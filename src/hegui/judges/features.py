@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from typing import TypeVar
 from zlib import crc32
 
 import numpy as np
@@ -60,6 +61,11 @@ _HEAD = np.uint64(0x5851F42D4C957F2D)
 """XOR-ed into an n-gram's hash for its position-marked copy."""
 _TERMS = 3
 """N-gram positions whose hash terms are cached per token (all the n of the shipped models)."""
+_Seq = TypeVar("_Seq", str, list[str])
+_CHAR_ROWS = np.zeros((0x10000, 1 + _TERMS), dtype=np.uint64)
+"""Per BMP code point, its row of :func:`_token_codes` as a one-character token (filled as
+characters are met; the zeros cost no memory until then)."""
+_CHAR_FILLED = np.zeros(0x10000, dtype=np.bool_)
 _MASK64 = (1 << 64) - 1
 _ROW_STEP = np.uint64(0x9E3779B97F4A7C15)
 """Odd multiplier of a text's row in :func:`featurise_many`'s sort key."""
@@ -118,10 +124,7 @@ def fold(text: str, *, quotes: bool = True) -> str:
 
 def tokens(text: str, spec: FeatureSpec) -> list[str]:
     """The tokens of ``text`` (normalised first), capped to the spec's head and tail."""
-    head_chars, tail_chars = 3 * spec.max_tokens, 3 * spec.tail_tokens
-    if len(text) > head_chars + tail_chars:  # never normalise more than can be read
-        text = text[:head_chars] + "\n" + text[-tail_chars:]
-    text = fold(text, quotes=spec.quotes)
+    text = _fold_capped(text, spec)
     if text.isascii():  # nothing to gain from runs
         found = ["0" if t[0] in _DIGIT else t for t in _TOKEN.findall(text)]
     elif not _WORDISH(text):  # only CJK characters and marks: every character is a token
@@ -136,9 +139,29 @@ def tokens(text: str, spec: FeatureSpec) -> list[str]:
                 add(t)
             else:
                 extend(t)
-    limit = spec.max_tokens + spec.tail_tokens
-    if len(found) > limit:
-        found = found[: spec.max_tokens] + found[-spec.tail_tokens :]
+    return _cut(found, spec)
+
+
+def _char_tokens(text: str, spec: FeatureSpec) -> str | None:
+    """The tokens of a text whose every token is one character (only CJK characters and marks)
+    as one string; None for other texts (they have words or numbers)."""
+    text = _fold_capped(text, spec)
+    if text.isascii() or _WORDISH(text):
+        return None
+    return _cut("".join(_RUNS.findall(text)), spec)
+
+
+def _fold_capped(text: str, spec: FeatureSpec) -> str:
+    head_chars, tail_chars = 3 * spec.max_tokens, 3 * spec.tail_tokens
+    if len(text) > head_chars + tail_chars:  # never normalise more than can be read
+        text = text[:head_chars] + "\n" + text[-tail_chars:]
+    return fold(text, quotes=spec.quotes)
+
+
+def _cut(found: _Seq, spec: FeatureSpec) -> _Seq:
+    """The first ``max_tokens`` and the last ``tail_tokens`` tokens."""
+    if len(found) > spec.max_tokens + spec.tail_tokens:
+        return found[: spec.max_tokens] + found[-spec.tail_tokens :]
     return found
 
 
@@ -173,6 +196,20 @@ def _token_codes(toks: Sequence[str]) -> npt.NDArray[np.uint64]:
             rows.append(row)
         data = b"".join(rows)
     return np.frombuffer(data, dtype=np.uint64).reshape(len(toks), 1 + _TERMS)
+
+
+def _char_codes(chars: str) -> npt.NDArray[np.uint64]:
+    """:func:`_token_codes` of the characters of ``chars`` as tokens, looked up by code point
+    in a table (one step for a whole batch, where the cache above takes one per token)."""
+    points = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32)
+    if len(points) and int(points.max()) >= len(_CHAR_FILLED):  # beyond the BMP: rare
+        return _token_codes(list(chars))
+    missing = points[~_CHAR_FILLED[points]]
+    if len(missing):
+        for point in np.unique(missing).tolist():  # the row first, then the flag
+            _CHAR_ROWS[point] = np.frombuffer(_entry(chr(point)), dtype=np.uint64)
+            _CHAR_FILLED[point] = True
+    return _CHAR_ROWS[points]
 
 
 @lru_cache(maxsize=4096)
@@ -295,12 +332,28 @@ def featurise_many(
     if len(texts) == 1:  # featurise has the fast paths of a single text
         one = featurise(texts[0], spec, extras[0] if extras else None)
         return FeatureBatch(1, np.zeros(len(one.buckets), dtype=np.int64), one.buckets, one.values)
-    toks = [tokens(t, spec) for t in texts]
-    size = len(toks)
-    lengths = np.fromiter(map(len, toks), dtype=np.int64, count=size)
-    flat = [t for ts in toks for t in ts]
-    if flat:
-        hashes, rows = _hashes_many(_token_codes(flat), lengths, spec)
+    size = len(texts)
+    # Texts of one-character tokens (Chinese) first, their codes looked up in one step; the
+    # others after; ``order`` maps back to the texts' own rows.
+    chars: list[str] = []
+    others: list[list[str]] = []
+    first: list[int] = []
+    last: list[int] = []
+    for k, text in enumerate(texts):
+        run = _char_tokens(text, spec)
+        if run is not None:
+            chars.append(run)
+            first.append(k)
+        else:
+            others.append(tokens(text, spec))
+            last.append(k)
+    lengths = np.array([*map(len, chars), *map(len, others)], dtype=np.int64)
+    if lengths.any():
+        codes = _char_codes("".join(chars))
+        if others:
+            codes = np.concatenate([codes, _token_codes([t for ts in others for t in ts])])
+        hashes, rows = _hashes_many(codes, lengths, spec)
+        rows = np.array(first + last, dtype=np.int64)[rows]
     else:
         hashes, rows = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
     # Distinct (text, hash) pairs and their counts, as featurise's np.unique per text: sorted

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hegui.errors import ConfigError, HeguiError
-from hegui.gateway.scanners.base import Scanner, ScannerBase
+from hegui.gateway.scanners.base import InlineScanner, Scanner, ScannerBase
 from hegui.gateway.scanners.classifier import ClassifierScanner
 from hegui.gateway.scanners.config import (
     SCANNER_TYPES,
@@ -37,6 +37,7 @@ __all__ = [
     "AnyScannerConfig",
     "ClassifierScanner",
     "ClassifierScannerConfig",
+    "InlineScanner",
     "JudgeScanner",
     "JudgeScannerConfig",
     "KeywordScanner",

@@ -124,11 +124,21 @@ def fold(text: str, *, quotes: bool = True) -> str:
 
 def tokens(text: str, spec: FeatureSpec) -> list[str]:
     """The tokens of ``text`` (normalised first), capped to the spec's head and tail."""
-    text = _fold_capped(text, spec)
+    found = _tokens(text, spec)
+    return list(found) if isinstance(found, str) else found
+
+
+def _tokens(text: str, spec: FeatureSpec) -> str | list[str]:
+    """:func:`tokens`; for a text of CJK characters and marks only (every token one character)
+    those characters as one string."""
+    head_chars, tail_chars = 3 * spec.max_tokens, 3 * spec.tail_tokens
+    if len(text) > head_chars + tail_chars:  # never normalise more than can be read
+        text = text[:head_chars] + "\n" + text[-tail_chars:]
+    text = fold(text, quotes=spec.quotes)
     if text.isascii():  # nothing to gain from runs
         found = ["0" if t[0] in _DIGIT else t for t in _TOKEN.findall(text)]
     elif not _WORDISH(text):  # only CJK characters and marks: every character is a token
-        found = list("".join(_RUNS.findall(text)))
+        return _cut("".join(_RUNS.findall(text)), spec)
     else:
         found = []
         add, extend = found.append, found.extend
@@ -140,22 +150,6 @@ def tokens(text: str, spec: FeatureSpec) -> list[str]:
             else:
                 extend(t)
     return _cut(found, spec)
-
-
-def _char_tokens(text: str, spec: FeatureSpec) -> str | None:
-    """The tokens of a text whose every token is one character (only CJK characters and marks)
-    as one string; None for other texts (they have words or numbers)."""
-    text = _fold_capped(text, spec)
-    if text.isascii() or _WORDISH(text):
-        return None
-    return _cut("".join(_RUNS.findall(text)), spec)
-
-
-def _fold_capped(text: str, spec: FeatureSpec) -> str:
-    head_chars, tail_chars = 3 * spec.max_tokens, 3 * spec.tail_tokens
-    if len(text) > head_chars + tail_chars:  # never normalise more than can be read
-        text = text[:head_chars] + "\n" + text[-tail_chars:]
-    return fold(text, quotes=spec.quotes)
 
 
 def _cut(found: _Seq, spec: FeatureSpec) -> _Seq:
@@ -334,18 +328,18 @@ def featurise_many(
         return FeatureBatch(1, np.zeros(len(one.buckets), dtype=np.int64), one.buckets, one.values)
     size = len(texts)
     # Texts of one-character tokens (Chinese) first, their codes looked up in one step; the
-    # others after; ``order`` maps back to the texts' own rows.
+    # others after; ``first + last`` maps back to the texts' own rows.
     chars: list[str] = []
     others: list[list[str]] = []
     first: list[int] = []
     last: list[int] = []
     for k, text in enumerate(texts):
-        run = _char_tokens(text, spec)
-        if run is not None:
-            chars.append(run)
+        found = _tokens(text, spec)
+        if isinstance(found, str):
+            chars.append(found)
             first.append(k)
         else:
-            others.append(tokens(text, spec))
+            others.append(found)
             last.append(k)
     lengths = np.array([*map(len, chars), *map(len, others)], dtype=np.int64)
     if lengths.any():

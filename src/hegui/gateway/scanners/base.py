@@ -15,10 +15,10 @@ class Scanner(Protocol):
     ``inline`` scanners are quick and synchronous (the keyword automaton, a linear classifier;
     see :class:`InlineScanner`): the chain runs them one after another on the event loop, in
     their order, and stops at the first that blocks — before any slower scanner has been
-    started. Other scanners
-    (an LLM guard over HTTP) run as concurrent tasks, cancelled when a block is found and at
-    ``timeout_s``. ``lookahead`` is how many characters a streamed text must be held back so
-    this scanner sees a finding whole (the longest keyword span, the longest PII number).
+    started. Other scanners (an LLM guard over HTTP) run as concurrent tasks, cancelled when a
+    block is found and at ``timeout_s``. ``lookahead`` is how many characters a streamed text
+    must be held back so this scanner sees a finding whole (the longest keyword span, the
+    longest PII number).
 
     ``scan`` raises on failure; the chain applies ``on_error`` (fail closed by default).
     """

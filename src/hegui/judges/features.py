@@ -239,19 +239,24 @@ def _hashes(
             if grams is not None:
                 grams[...] = run
         else:
-            if n <= _TERMS:
-                term = codes[n - 1 :, n]
-            else:  # beyond the cached terms
-                mult, step = _term(n - 1)
-                term = codes[n - 1 :, 0] * np.uint64(mult)
-                term += np.uint64(step)
-            run = np.add(run[:count], term, out=grams)
+            run = np.add(run[:count], _nth_terms(codes, n), out=grams)
         if grams is not None:
             at += count
             if marked:
                 np.bitwise_xor(grams[:marked], _HEAD, out=out[at : at + marked])
                 at += marked
     return mix64(out)
+
+
+def _nth_terms(codes: npt.NDArray[np.uint64], n: int) -> npt.NDArray[np.uint64]:
+    """The terms that the tokens from the ``n``-th on add as an n-gram's last token (the cached
+    column for the first ``_TERMS`` positions, computed beyond)."""
+    if n <= _TERMS:
+        return codes[n - 1 :, n]
+    mult, step = _term(n - 1)
+    term = codes[n - 1 :, 0] * np.uint64(mult)
+    term += np.uint64(step)
+    return term
 
 
 def _to_bucket(hashes: npt.NDArray[np.uint64], bits: int) -> npt.NDArray[np.int64]:
@@ -390,13 +395,7 @@ def _hashes_many(
     for n in range(1, min(spec.max_n, int(lengths.max())) + 1):
         count = total - n + 1
         if n > 1:
-            if n <= _TERMS:
-                term = codes[n - 1 :, n]
-            else:  # beyond the cached terms
-                mult, step = _term(n - 1)
-                term = codes[n - 1 :, 0] * np.uint64(mult)
-                term += np.uint64(step)
-            run = run[:count] + term
+            run = run[:count] + _nth_terms(codes, n)
         if n < spec.min_n:
             continue
         whole = left[:count] >= n

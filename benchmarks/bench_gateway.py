@@ -619,6 +619,12 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> int:
         f"[{mark('throughput >= 70% of bare')}]; keyword only {thr['keyword_only_rps']:.0f} "
         f"req/s = {thr['keyword_only_ratio']:.2f}"
     )
+    cpu = thr["cpu_ms_per_request"]
+    print(
+        f"  CPU per request: bare {cpu['bare']:.3f} ms, gateway {cpu['gateway']:.3f} ms "
+        f"(bare/gateway {thr['cpu_ratio']:.2f}), keyword only {cpu['keyword_only']:.3f} ms "
+        f"({thr['keyword_only_cpu_ratio']:.2f})"
+    )
     print(
         f"leaks: {leak['streams']} streams, {leak['blocked']} blocked, "
         f"{leak['leaked_chars']} characters leaked [{mark('0 leaked characters')}], "

@@ -1,4 +1,5 @@
-"""The fast featurise/proba paths against a frozen copy of the original (hashing 2) code.
+"""The fast featurise/proba paths, and the compiled scorer, against a frozen copy of the
+original (hashing 2) code.
 
 The reference below is the straightforward implementation the shipped models were trained with;
 any change to tokens, buckets or values makes these tests fail, so a speed-up can never silently
@@ -168,6 +169,23 @@ SPECS = [
     FeatureSpec(bits=24, max_n=5, min_n=1, head=300, max_tokens=50, tail_tokens=0),
 ]
 MODELS = ["refusal", "harm", "risk"]
+SCORERS = ["compiled", "numpy"]
+
+
+def _model(name: str, scorer: str, monkeypatch: pytest.MonkeyPatch) -> LinearModel:
+    """A fresh copy of a shipped model, scoring with the compiled scorer or in numpy."""
+    if scorer == "numpy":
+        monkeypatch.setattr(linear, "_scoring", None)
+    model = LinearModel.from_json(shipped_model(name).to_json())
+    assert (model._compiled is not None) == (scorer == "compiled")
+    return model
+
+
+def test_the_compiled_scorer_is_built() -> None:
+    """``pip install`` builds it (setup.py); a broken build would only make scoring slower, so
+    this test is what notices."""
+    assert linear._scoring is not None
+    assert shipped_model("harm")._compiled is not None
 
 
 def test_hashing_scheme_is_unchanged() -> None:
@@ -197,9 +215,10 @@ def test_featurise_matches_reference(spec: FeatureSpec) -> None:
             assert np.allclose(got_v, want_v, rtol=1e-12, atol=1e-15), text[:40]
 
 
+@pytest.mark.parametrize("scorer", SCORERS)
 @pytest.mark.parametrize("name", MODELS)
-def test_predict_matches_reference(name: str) -> None:
-    model = shipped_model(name)
+def test_predict_matches_reference(name: str, scorer: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = _model(name, scorer, monkeypatch)
     for text in TEXTS:
         want = ref_proba(model, ref_featurise(text, model.spec))
         assert model.predict(text) == pytest.approx(want, rel=1e-11, abs=1e-12), text[:40]
@@ -286,15 +305,63 @@ def test_featurise_many_of_nothing_and_of_empty_texts() -> None:
     assert blank.rows.tolist() == [0]  # the extra feature only
 
 
+@pytest.mark.parametrize("scorer", SCORERS)
 @pytest.mark.parametrize("name", MODELS)
-def test_predict_many_matches_reference(name: str) -> None:
-    model = shipped_model(name)
-    for batch in _batches(TEXTS, 12):
-        got = model.predict_many(batch)
-        assert got.shape == (len(batch), len(model.classes))
-        for k, text in enumerate(batch):
-            want = ref_proba(model, ref_featurise(text, model.spec))
-            assert got[k].tolist() == pytest.approx(want, rel=1e-11, abs=1e-12), text[:40]
+def test_predict_many_matches_reference(
+    name: str, scorer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = _model(name, scorer, monkeypatch)
+    rng = random.Random(13)
+    for batch in [*_batches(TEXTS, 12), _CHAR_TEXTS]:
+        extras = [rng.choice([None, {}, {"len4": 1.0}, {"len2": 1.0, "x": -2.0}]) for _ in batch]
+        for given in (None, extras):
+            got = model.predict_many(batch, given)
+            assert got.shape == (len(batch), len(model.classes))
+            for k, text in enumerate(batch):
+                want = ref_proba(model, ref_featurise(text, model.spec, given and given[k]))
+                assert got[k].tolist() == pytest.approx(want, rel=1e-11, abs=1e-12), text[:40]
+
+
+def _random_model(spec: FeatureSpec, columns: int, seed: int) -> LinearModel:
+    """A model of ``spec`` with random weights on half the buckets the test texts fill (and
+    on the extras'), so that hits and misses both occur."""
+    rng = random.Random(seed)
+    buckets = {b for text in TEXTS[::3] for b in ref_featurise(text, spec)}
+    buckets |= set(ref_featurise("", spec, {"len4": 1.0, "x": 1.0}))
+    weights = {
+        b: tuple(rng.uniform(-3, 3) for _ in range(columns))
+        for b in sorted(buckets)
+        if rng.random() < 0.5
+    }
+    classes = tuple(f"c{j}" for j in range(max(columns, 2)))
+    intercept = tuple(rng.uniform(-1, 1) for _ in range(columns))
+    return LinearModel("random", "0", classes, spec, intercept, weights)
+
+
+@pytest.mark.parametrize("columns", [1, 4])
+@pytest.mark.parametrize("spec", SPECS)
+def test_compiled_scorer_matches_reference_for_every_spec(spec: FeatureSpec, columns: int) -> None:
+    """Every spec: n beyond the cached terms, min_n above 1, marks beyond the text, short caps;
+    a spec whose buckets exceed the dense index (32 bits) is scored in numpy."""
+    model = _random_model(spec, columns, seed=spec.bits * 10 + columns)
+    assert (model._compiled is not None) == (spec.bits <= linear._DENSE_BITS)
+    texts = [*TEXTS[::2], *_CHAR_TEXTS]
+    got = model.predict_many(texts, [{"len4": 1.0, "x": 0.5}] * len(texts))
+    for k, text in enumerate(texts):
+        want = ref_proba(model, ref_featurise(text, spec, {"len4": 1.0, "x": 0.5}))
+        assert got[k].tolist() == pytest.approx(want, rel=1e-11, abs=1e-12), text[:40]
+        assert model.predict(text) == pytest.approx(
+            ref_proba(model, ref_featurise(text, spec)), rel=1e-11, abs=1e-12
+        )
+
+
+def test_compiled_scorer_rejects_what_text_cannot_hold() -> None:
+    """A lone surrogate cannot be UTF-8 encoded: an error, as in numpy, never a wrong score."""
+    model = shipped_model("harm")
+    with pytest.raises(ValueError):
+        model.predict("半个\ud800字符")
+    with pytest.raises(ValueError):
+        model.predict("word \ud800 and words")
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -22,9 +22,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from hegui.judges import CascadeJudge, HarmJudge, HybridRefusalJudge, RefusalJudge
+from hegui.judges import CascadeJudge, HarmJudge, HybridRefusalJudge, RefusalJudge, linear
 from hegui.judges.datasets import LabelledExample, load_examples
 from hegui.judges.keyword import SimpleKeywordScanner
+from hegui.judges.linear import LinearModel
+from hegui.judges.models import shipped_model
 from hegui.records import Attempt, BankItem, ItemKind, TargetResponse
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -75,7 +77,28 @@ def speed() -> bool:
         within = ms <= BUDGET_MS or "cascade" in name
         ok &= within
         print(f"  {name:<38} {ms:6.3f} ms {'' if within else f'(over the {BUDGET_MS} ms budget)'}")
+    scorer_ratio()
     return ok
+
+
+def scorer_ratio() -> None:
+    """The harm model alone, scored by the compiled scorer and in numpy, in this run."""
+    compiled = shipped_model("harm")
+    if compiled._compiled is None:
+        print("  (the compiled scorer is not built: every model above scored in numpy)")
+        return
+    saved, linear._scoring = linear._scoring, None
+    try:
+        in_numpy = LinearModel.from_json(compiled.to_json())
+        assert in_numpy._compiled is None  # resolved (and cached) without the scorer
+    finally:
+        linear._scoring = saved
+    fast = cpu_per_item(compiled.predict, ANSWERS, rounds=200)
+    slow = cpu_per_item(in_numpy.predict, ANSWERS, rounds=200)
+    print(
+        f"  harm model alone: compiled scorer {fast * 1000:.1f} µs, numpy {slow * 1000:.1f} µs "
+        f"(numpy / compiled {slow / fast:.1f}x)"
+    )
 
 
 def macro_f1(gold: Sequence[bool], predicted: Sequence[bool]) -> float:

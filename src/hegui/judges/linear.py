@@ -174,7 +174,7 @@ class LinearModel:
         return rows
 
     def _proba_of(self, z: list[float]) -> list[float]:
-        """Class probabilities of one text's logits (logistic or softmax)."""
+        """Class probabilities of one text's logits (logistic for one column, else softmax)."""
         if len(z) == 1:
             p = _sigmoid(z[0])
             return [1.0 - p, p]
@@ -185,12 +185,8 @@ class LinearModel:
 
     def proba(self, features: Features) -> list[float]:
         """Class probabilities for a feature vector, in :attr:`classes` order."""
-        if self.columns == 1:
-            p = _sigmoid(self.intercept[0] + self._scores(features).item())
-            return [1.0 - p, p]
-        z = np.array(self.intercept, dtype=np.float64) + self._scores(features)
-        exp = np.exp(z - z.max())
-        return (exp / exp.sum()).tolist()  # type: ignore[no-any-return]
+        scores = np.atleast_1d(self._scores(features)).tolist()
+        return self._proba_of([b + z for b, z in zip(self.intercept, scores, strict=True)])
 
     def predict(self, text: str, extra: Mapping[str, float] | None = None) -> list[float]:
         """Class probabilities of a text (featurised with the model's spec)."""

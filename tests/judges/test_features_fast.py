@@ -355,6 +355,17 @@ def test_compiled_scorer_matches_reference_for_every_spec(spec: FeatureSpec, col
         )
 
 
+def test_compiled_scorer_checks_the_index_against_the_weights() -> None:
+    """An index naming a row the weight table lacks is an error, never a read past its end."""
+    model = shipped_model("harm")
+    compiled = model._compiled
+    assert compiled is not None and linear._scoring is not None
+    *spec, index, weights = compiled
+    assert linear._scoring.scores(["你好世界"], *spec, index, weights)  # consistent: scores
+    with pytest.raises(ValueError, match="beyond the weights"):
+        linear._scoring.scores(["你好世界"], *spec, np.full_like(index, 1 << 30), weights)
+
+
 def test_compiled_scorer_rejects_what_text_cannot_hold() -> None:
     """A lone surrogate cannot be UTF-8 encoded: an error, as in numpy, never a wrong score."""
     model = shipped_model("harm")

@@ -73,7 +73,7 @@ static inline uint64_t mix64(uint64_t x) {
 typedef struct {
     uint64_t mult[65]; /* mult[j] for j <= max_n: an n-gram's hash is sum code*mult[j] + mult[n] */
     uint64_t head_mark;
-    Py_ssize_t min_n, max_n, head, bits, columns, slots;
+    Py_ssize_t min_n, max_n, head, bits, columns, slots, rows;
     const int32_t *index; /* bucket -> 1 + weight row (0: none); slots entries, the last empty */
     const double *weights; /* rows of `columns` weights, row 0 all zero */
 } Model;
@@ -150,13 +150,14 @@ static Py_ssize_t ngram_hashes(const Model *m, const uint64_t *codes, Py_ssize_t
 
 /* The weights' dot product with the text's unit-scaled sublinear counts, per column. The
  * distinct hashes are counted in an open-addressing table (`slots` and `counts`, 2^shift
- * entries, at least twice the hashes): no sort, and log() only for repeats. */
-static void dot(const Model *m, const uint64_t *hashes, Py_ssize_t count, uint64_t *slots,
+ * entries, at least twice the hashes): no sort, and log() only for repeats. -1 (ValueError set)
+ * when the index names a row beyond the weights. */
+static int dot(const Model *m, const uint64_t *hashes, Py_ssize_t count, uint64_t *slots,
                 uint32_t *counts, unsigned shift, double *z) {
     for (Py_ssize_t c = 0; c < m->columns; c++)
         z[c] = 0.0;
     if (count == 0)
-        return;
+        return 0;
     size_t size = (size_t)1 << shift, mask = size - 1;
     memset(counts, 0, size * sizeof(uint32_t));
     for (Py_ssize_t i = 0; i < count; i++) {
@@ -184,6 +185,10 @@ static void dot(const Model *m, const uint64_t *hashes, Py_ssize_t count, uint64
         uint64_t bucket = slots[at] >> to_bucket;
         Py_ssize_t slot = bucket < (uint64_t)m->slots ? (Py_ssize_t)bucket : m->slots - 1;
         int32_t row = m->index[slot];
+        if (row >= m->rows) {
+            PyErr_SetString(PyExc_ValueError, "the bucket index names a row beyond the weights");
+            return -1;
+        }
         if (row > 0) {
             double value = (counts[at] > 1 ? 1.0 + log((double)counts[at]) : 1.0) * scale;
             const double *w = m->weights + (Py_ssize_t)row * m->columns;
@@ -191,6 +196,7 @@ static void dot(const Model *m, const uint64_t *hashes, Py_ssize_t count, uint64
                 z[c] += value * w[c];
         }
     }
+    return 0;
 }
 
 static PyObject *scores(PyObject *self, PyObject *args) {
@@ -210,6 +216,7 @@ static PyObject *scores(PyObject *self, PyObject *args) {
     m.index = index.buf;
     m.weights = weights.buf;
     m.slots = index.len / (Py_ssize_t)sizeof(int32_t);
+    m.rows = m.columns > 0 ? weights.len / ((Py_ssize_t)sizeof(double) * m.columns) : 0;
     if (m.max_n < 1 || m.max_n > 63 || m.min_n < 1 || m.bits < 1 || m.bits > 32 ||
         m.columns < 1 || m.slots < 1 || m.head < 0) {
         PyErr_SetString(PyExc_ValueError, "invalid feature spec or weight table");
@@ -269,7 +276,10 @@ static PyObject *scores(PyObject *self, PyObject *args) {
                 goto done;
             }
         }
-        dot(&m, hashes, count, slots, counts, shift, z);
+        if (dot(&m, hashes, count, slots, counts, shift, z) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
         for (Py_ssize_t c = 0; c < m.columns; c++) {
             PyObject *value = PyFloat_FromDouble(z[c]);
             if (value == NULL) {

@@ -235,3 +235,47 @@ def test_previous_keys_must_be_set_in_the_environment() -> None:
         FieldCipher.from_env("NEW", env, ["OLD"])
     env["OLD"] = FieldCipher.generate_key()
     assert len(FieldCipher.from_env("NEW", env, ["OLD"]).key_ids) == 2
+
+
+def test_concurrent_misses_share_one_principal_lookup(sqlite_url: str) -> None:
+    """An expired cache entry under load costs one query, not one per waiting request; and a
+    lookup that was under way when the user changed (forget) is not cached."""
+    from hegui.gateway import GatewaySettings, parse_gateway_config
+    from hegui.gateway.service import Gateway
+    from tests.gateway.harness import DATA, gateway_config, verified_user
+
+    user_id, key = verified_user(sqlite_url, unique("herd"))
+    config = parse_gateway_config(
+        gateway_config("http://127.0.0.1:9", identity={"cache_ttl_s": 60})
+    )
+    gw = Gateway(GatewaySettings(config, store_url=sqlite_url, base_dir=DATA, environ=ENV))
+    calls: list[str] = []
+    lookup = gw.users.principal
+
+    def counted(secret: str) -> Any:
+        calls.append(secret)
+        return lookup(secret)
+
+    gw.users.principal = counted  # type: ignore[method-assign]
+
+    async def many(n: int) -> list[Any]:
+        return await asyncio.gather(*(gw.principal(key) for _ in range(n)))
+
+    try:
+        found = asyncio.run(many(50))
+        assert len(calls) == 1
+        assert {p.user_id for p in found} == {user_id}
+        asyncio.run(many(5))
+        assert len(calls) == 1  # cached
+
+        async def forgotten_while_looking() -> None:
+            gw._principals.clear()
+            waiting = asyncio.ensure_future(gw.principal(key))
+            await asyncio.sleep(0)
+            gw.forget(user_id)
+            assert (await waiting).user_id == user_id
+
+        asyncio.run(forgotten_while_looking())
+        assert len(calls) == 2 and not gw._principals
+    finally:
+        gw.engine.dispose()

@@ -108,6 +108,8 @@ class Gateway:
         self.labeler = Labeler(config.labels)
         self.counters = open_counters(config.counters)
         self._principals: dict[str, tuple[float, Principal | None]] = {}
+        self._lookups: dict[str, asyncio.Future[Principal | None]] = {}
+        self._forgotten = 0  # bumped by forget(): a lookup started before is not cached
         self._db_checked: tuple[float, bool] = (0.0, False)
         self.started = False
 
@@ -153,20 +155,33 @@ class Gateway:
 
     async def principal(self, secret: str) -> Principal | None:
         """The user behind an API key, cached for ``identity.cache_ttl_s`` (unknown keys too,
-        so a flood of bad keys does not reach the database)."""
+        so a flood of bad keys does not reach the database). Requests that miss the cache for
+        the same key at the same time share one lookup: when an entry expires under load, a
+        hundred waiting requests must not become a hundred queries."""
         digest = key_digest(secret)
-        now = time.monotonic()
         cached = self._principals.get(digest)
-        if cached is not None and cached[0] > now:
+        if cached is not None and cached[0] > time.monotonic():
             return cached[1]
-        found = await asyncio.to_thread(self.users.principal, secret)
-        if len(self._principals) >= _CACHE_MAX:
-            self._principals.clear()
-        self._principals[digest] = (now + self.config.identity.cache_ttl_s, found)
+        lookup = self._lookups.get(digest)
+        if lookup is None:
+            started = self._look_up(digest, secret, self._forgotten)
+            lookup = self._lookups[digest] = asyncio.ensure_future(started)
+        return await asyncio.shield(lookup)  # one waiter cancelled must not cancel the others
+
+    async def _look_up(self, digest: str, secret: str, forgotten: int) -> Principal | None:
+        try:
+            found = await asyncio.to_thread(self.users.principal, secret)
+        finally:
+            del self._lookups[digest]
+        if forgotten == self._forgotten:
+            if len(self._principals) >= _CACHE_MAX:
+                self._principals.clear()
+            self._principals[digest] = (time.monotonic() + self.config.identity.cache_ttl_s, found)
         return found
 
     def forget(self, user_id: str) -> None:
         """Drop a user's cached principals (after an enforcement change)."""
+        self._forgotten += 1
         for digest, (_, principal) in list(self._principals.items()):
             if principal is not None and principal.user_id == user_id:
                 del self._principals[digest]

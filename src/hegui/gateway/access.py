@@ -145,7 +145,7 @@ async def count_violation(gw: Gateway, ctx: RequestContext, risk: str | None) ->
     principal.consecutive_violations = outcome.consecutive
     if outcome.level is Level.NONE:
         return
-    gw.metrics.child(gw.metrics.enforcement, outcome.level.value).inc()
+    gw.metrics.enforcement.labels(outcome.level.value).inc()
     gw.forget(principal.user_id)
     gw.writer.submit(
         Event(

@@ -148,8 +148,8 @@ def record(gw: Gateway, ctx: RequestContext) -> None:
         detail["content_mac"] = gw.cipher.lookup_hash("content", payload)
         event = event.model_copy(update={"detail": detail})
     gw.writer.submit(event, content_row)
-    gw.metrics.child(gw.metrics.requests, ctx.endpoint, str(ctx.status)).inc()
+    gw.metrics.requests.labels(ctx.endpoint, str(ctx.status)).inc()
     if ctx.input is not None:
-        gw.metrics.child(gw.metrics.decisions, "input", ctx.input.action.value).inc()
+        gw.metrics.decisions.labels("input", ctx.input.action.value).inc()
     if ctx.output.checks:
-        gw.metrics.child(gw.metrics.decisions, "output", ctx.output.action.value).inc()
+        gw.metrics.decisions.labels("output", ctx.output.action.value).inc()

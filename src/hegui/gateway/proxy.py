@@ -114,7 +114,7 @@ def _finish(gw: Gateway, ctx: RequestContext) -> None:
     record(gw, ctx)
     if not ctx.stream and ctx.upstream is not None:
         overhead = time.perf_counter() - ctx.started - ctx.upstream_s
-        gw.metrics.child(gw.metrics.overhead_seconds, ctx.endpoint).observe(max(overhead, 0.0))
+        gw.metrics.overhead_seconds.labels(ctx.endpoint).observe(max(overhead, 0.0))
 
 
 async def _moderated(
@@ -146,19 +146,19 @@ async def _moderated(
     try:
         reply = await gw.pool.post(path, payload, req.model, stream=req.stream)
     except UpstreamError as exc:
-        gw.metrics.child(gw.metrics.upstream_errors, exc.code).inc()
+        gw.metrics.upstream_errors.labels(exc.code).inc()
         headers = {"Retry-After": f"{exc.retry_after:.0f}"} if exc.retry_after else None
         raise ApiError(
             exc.status, str(exc), code=exc.code, kind=exc.kind, headers=headers
         ) from None
     ctx.upstream = reply.upstream
     if isinstance(reply, UpstreamStream):
-        gw.metrics.child(gw.metrics.upstream_seconds, reply.upstream).observe(
+        gw.metrics.upstream_seconds.labels(reply.upstream).observe(
             time.perf_counter() - reply.started
         )
         return stream_response(gw, ctx, reply, kind, policy)
     ctx.upstream_s = reply.elapsed_s
-    gw.metrics.child(gw.metrics.upstream_seconds, reply.upstream).observe(reply.elapsed_s)
+    gw.metrics.upstream_seconds.labels(reply.upstream).observe(reply.elapsed_s)
     return await _complete(gw, ctx, reply, kind, policy, streamed=req.stream)
 
 

@@ -138,7 +138,7 @@ async def _relay(
         yield DONE_EVENT
     except UpstreamError as exc:
         ctx.error = exc.code
-        gw.metrics.child(gw.metrics.upstream_errors, exc.code).inc()
+        gw.metrics.upstream_errors.labels(exc.code).inc()
         yield _error_event(str(exc), exc.code)
     except BaseException:
         ctx.client_gone = True  # cancelled: the client went away

@@ -4,6 +4,7 @@ cancelled on a block, failures and timeouts apply on_error (fail closed by defau
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Sequence
 from typing import Literal
 
@@ -170,11 +171,11 @@ def test_an_idle_chain_checks_at_once_and_a_busy_one_in_batches() -> None:
     async def rounds() -> list[ChainDecision]:
         await chain.run("alone")  # idle: at once
         await _together(chain, ["a", "b", "c"])  # the first at once, then a batch
-        return await _together(chain, texts)  # busy: one batch
+        return await _together(chain, texts)  # idle again (quiet turns since): 1, then a batch
 
     decisions = asyncio.run(rounds())
-    assert first.batches == [["alone"], ["a"], ["b", "c"], texts]
-    assert second.batches[-1] == ["ok 1", "ok 3", "ok 5"]  # a block stops the chain per text
+    assert first.batches == [["alone"], ["a"], ["b", "c"], texts[:1], texts[1:]]
+    assert second.batches[-1] == ["ok 3", "ok 5"]  # a block stops the chain per text
     assert [d.action for d in decisions] == [
         Action.FLAG,
         Action.BLOCK,
@@ -185,12 +186,37 @@ def test_an_idle_chain_checks_at_once_and_a_busy_one_in_batches() -> None:
     assert [o.scanner for o in decisions[1].outcomes] == ["kw"]
     assert all(o.elapsed_ms >= 0 for d in decisions for o in d.outcomes)
 
-    async def quiet() -> None:
-        await chain.run("one")  # still busy from the last turn: batched, alone
-        await chain.run("two")  # idle again: at once
 
-    asyncio.run(quiet())
-    assert first.batches[-2:] == [["one"], ["two"]]
+def _at_once(chain: Chain, text: str) -> bool:
+    """Whether ``chain.run(text)`` finishes without waiting for a turn of the loop (call it in
+    a running loop; a text left waiting is checked with its batch and then dropped)."""
+    run = chain.run(text)
+    try:
+        run.send(None)
+    except StopIteration:
+        return True
+    run.close()
+    return False
+
+
+def test_a_busy_chain_stays_busy_while_turns_are_busy_and_idles_after_a_quiet_one() -> None:
+    fake = Fake("kw", ALLOWED)
+    chain = Chain("output", [fake])
+
+    async def turns() -> list[bool]:
+        seen = [_at_once(chain, "1"), _at_once(chain, "2")]  # a busy turn: 1 at once, 2 waits
+        await asyncio.sleep(0)
+        seen.append(_at_once(chain, "3"))  # the next turn: the chain is busy, 3 waits
+        seen.append(_at_once(chain, "4"))
+        await asyncio.sleep(0)
+        seen.append(_at_once(chain, "5"))  # still busy (the last turn saw two)
+        await asyncio.sleep(0)  # a turn with one text: idle after it
+        await asyncio.sleep(0)
+        seen.append(_at_once(chain, "6"))
+        return seen
+
+    assert asyncio.run(turns()) == [True, False, False, False, False, True]
+    assert fake.batches == [["1"], ["2"], ["3", "4"], ["5"], ["6"]]
 
 
 def test_a_failure_in_a_batch_falls_on_the_failing_text_only() -> None:
@@ -240,6 +266,8 @@ def test_a_chain_outlives_an_event_loop_closed_mid_batch() -> None:
     assert fake.batches == [["first"]]
     assert asyncio.run(chain.run("next")).action is Action.ALLOW
     assert fake.batches[-1] == ["next"]
+    waiting.clear()  # the abandoned task goes now, while its "destroyed pending" log is captured
+    gc.collect()
 
 
 def test_large_batches_are_split() -> None:

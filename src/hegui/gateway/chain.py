@@ -59,6 +59,7 @@ class Chain:
         self._waiting: list[tuple[str, asyncio.Future[list[ScannerOutcome]]]] = []
         self._asked = 0  # texts asked for in this turn of the loop
         self._busy = False  # whether the last turn had more than one
+        self._watching = False  # whether an _end_turn is scheduled
 
     def __bool__(self) -> bool:
         return bool(self.scanners)
@@ -89,12 +90,16 @@ class Chain:
         """The inline scanners' outcomes for ``text``: at once when the chain is idle, else in
         the next turn of the event loop together with every other text that asks before then.
 
-        Idle means the last turn saw one text: the first of a turn goes at once (a batch would
-        only add a turn's wait), and from the second on they are batched."""
+        Idle means the last turn saw at most one text: the first of a turn goes at once (a
+        batch would only add a turn's wait), and from the second on they are batched. A busy
+        chain becomes idle after the first turn that saw at most one text (a lone text after a
+        quiet spell never waits for a batch)."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # another loop than before (a restart): its batch is gone
-            self._loop, self._waiting, self._asked = loop, [], 0
-        if not self._asked:
+            self._loop, self._waiting, self._asked, self._busy = loop, [], 0, False
+            self._watching = False
+        if not self._watching:
+            self._watching = True
             loop.call_soon(self._end_turn)
         self._asked += 1
         if self._asked == 1 and not self._busy:
@@ -106,7 +111,13 @@ class Chain:
         return await future
 
     def _end_turn(self) -> None:
+        """At the end of a turn that saw texts: busy if it saw more than one; a busy chain
+        watches the next turn too, so it turns idle as soon as one is quiet."""
         self._busy, self._asked = self._asked > 1, 0
+        if self._busy and self._loop is not None:
+            self._loop.call_soon(self._end_turn)
+        else:
+            self._watching = False
 
     def _check_waiting(self) -> None:
         waiting, self._waiting = self._waiting, []

@@ -8,6 +8,7 @@ are dropped. Redactions are written into the checked field.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -35,14 +36,16 @@ async def moderate_completion(
 
     ``label`` adds the explicit label to a choice's final content.
     """
-    choices = data.get("choices")
-    if not isinstance(choices, list):
-        return False
+    found = data.get("choices")
+    choices = [c for c in found if isinstance(c, dict)] if isinstance(found, list) else []
+    if len(choices) == 1:  # the usual case: no tasks, no extra turn of the loop
+        verdicts = [await _check_choice(choices[0], kind, chain)]
+    else:  # the choices of an n > 1 answer together (the chain batches their texts)
+        verdicts = await asyncio.gather(*(_check_choice(c, kind, chain) for c in choices))
     replaced = False
-    for choice in choices:
-        if not isinstance(choice, dict):
-            continue
-        blocked = await _check_choice(choice, kind, chain, tally)
+    for choice, (decisions, blocked) in zip(choices, verdicts, strict=True):
+        for decision in decisions:
+            tally.add(decision)
         if blocked is not None:
             replaced = True
             text = replacement(blocked)
@@ -58,18 +61,20 @@ async def moderate_completion(
 
 
 async def _check_choice(
-    choice: dict[str, Any], kind: Kind, chain: Chain, tally: DecisionTally
-) -> ChainDecision | None:
-    """Check the choice's texts; redact in place; return the blocking decision, if any."""
+    choice: dict[str, Any], kind: Kind, chain: Chain
+) -> tuple[list[ChainDecision], ChainDecision | None]:
+    """Check the choice's texts in turn; redact in place; return the decisions made and the
+    blocking one, if any (the texts after it are not checked)."""
+    decisions: list[ChainDecision] = []
     for holder, key in _slots(choice, kind):
         text = holder[key]
         decision = await chain.run(text)
-        tally.add(decision)
+        decisions.append(decision)
         if decision.action.stops:
-            return decision
+            return decisions, decision
         if decision.action is Action.REDACT:
             holder[key] = apply_redactions(text, decision.redactions)
-    return None
+    return decisions, None
 
 
 def _slots(choice: dict[str, Any], kind: Kind) -> list[tuple[dict[str, Any], str]]:

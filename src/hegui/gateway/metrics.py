@@ -58,20 +58,20 @@ class HistogramValue:
         self.total += value
 
 
-S = TypeVar("S", CounterValue, HistogramValue)
+_S = TypeVar("_S", CounterValue, HistogramValue)
 
 
-class _Family(Generic[S]):
+class _Family(Generic[_S]):
     """A metric and its series by label values."""
 
     def __init__(self, name: str, documentation: str, labels: Sequence[str]) -> None:
         self.name, self.documentation = name, documentation
         self.label_names = tuple(labels)
-        self.series: dict[tuple[str, ...], S] = {}
+        self.series: dict[tuple[str, ...], _S] = {}
         if not self.label_names:
             self.labels()  # exposed from the start, at zero
 
-    def labels(self, *values: str) -> S:
+    def labels(self, *values: str) -> _S:
         """The series for these label values (created at first use)."""
         found = self.series.get(values)
         if found is None:
@@ -80,7 +80,7 @@ class _Family(Generic[S]):
             found = self.series[values] = self._new()
         return found
 
-    def _new(self) -> S:
+    def _new(self) -> _S:
         raise NotImplementedError
 
 

@@ -163,7 +163,7 @@ class Gateway:
         if cached is not None and cached[0] > time.monotonic():
             return cached[1]
         lookup = self._lookups.get(digest)
-        if lookup is None:
+        if lookup is None or lookup.get_loop() is not asyncio.get_running_loop():
             started = self._look_up(digest, secret, self._forgotten)
             lookup = self._lookups[digest] = asyncio.ensure_future(started)
         return await asyncio.shield(lookup)  # one waiter cancelled must not cancel the others
@@ -172,7 +172,7 @@ class Gateway:
         try:
             found = await asyncio.to_thread(self.users.principal, secret)
         finally:
-            del self._lookups[digest]
+            self._lookups.pop(digest, None)
         if forgotten == self._forgotten:
             if len(self._principals) >= _CACHE_MAX:
                 self._principals.clear()

@@ -3,8 +3,8 @@
 Order of work for one request: account checks → body limits and validation → input chain
 (block: an error; canned: a 代答 answer without calling the model; redact: the body is
 rewritten) → upstream (retries and failover before the first byte) → output chain on the whole
-answer, or on each window of a stream → labels → response. The request's event is queued when
-the answer is complete (for a stream: when it ends, however it ends).
+answer, or on each window of a stream → labels → response. The request's event is queued once
+the answer has been sent (for a stream: when it ends, however it ends).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import logging
 import time
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -83,7 +84,7 @@ async def completions(gw: Gateway, request: Request) -> Response:
 
 async def _serve(gw: Gateway, request: Request, kind: Kind) -> Response:
     ctx = RequestContext(endpoint="chat.completions" if kind == "chat" else "completions")
-    deferred = False
+    response: Response | None = None
     try:
         await authorize(gw, request, ctx)
         body = await read_json_body(request, gw.config.limits.max_body_bytes)
@@ -100,14 +101,17 @@ async def _serve(gw: Gateway, request: Request, kind: Kind) -> Response:
             req = completion_request(data)
         ctx.model, ctx.stream = req.model, req.stream
         response = await _moderated(gw, ctx, req, body, kind)
-        deferred = isinstance(response, StreamingResponse)
-        return response
     except ApiError as exc:
         ctx.status, ctx.error = exc.status, exc.code
-        return exc.response(ctx.headers())
+        response = exc.response(ctx.headers())
     finally:
-        if not deferred:
+        if response is None:  # a bug (the app answers 500): record what is known
+            ctx.status, ctx.error = 500, "internal_error"
             _finish(gw, ctx)
+    if not isinstance(response, StreamingResponse):  # a stream records itself when it ends
+        # after the answer has been sent: the client does not wait for the bookkeeping
+        response.background = BackgroundTask(_finish_sent, gw, ctx)
+    return response
 
 
 def _finish(gw: Gateway, ctx: RequestContext) -> None:
@@ -115,6 +119,13 @@ def _finish(gw: Gateway, ctx: RequestContext) -> None:
     if not ctx.stream and ctx.upstream is not None:
         overhead = time.perf_counter() - ctx.started - ctx.upstream_s
         gw.metrics.overhead_seconds.labels(ctx.endpoint).observe(max(overhead, 0.0))
+
+
+async def _finish_sent(gw: Gateway, ctx: RequestContext) -> None:
+    try:
+        _finish(gw, ctx)
+    except Exception:  # the answer is out; a bug here must not end in uvicorn's traceback
+        log.exception("could not record request %s", ctx.request_id)
 
 
 async def _moderated(

@@ -1,7 +1,8 @@
 """The compiled part of hegui; everything else is declared in pyproject.toml.
 
-``hegui.judges._scoring`` scores texts with the linear judges (see hegui.judges.linear). It is
-optional: without a C compiler hegui installs all the same and scores in numpy, slower.
+``hegui.judges._scoring`` scores texts with the linear judges (see hegui.judges.linear);
+``hegui.text._fold`` folds texts for the keyword matcher (see hegui.text.normalize). Both are
+optional: without a C compiler hegui installs all the same and does their work in numpy, slower.
 """
 
 from setuptools import Extension, setup
@@ -13,6 +14,12 @@ setup(
             sources=["src/hegui/judges/_scoring.c"],
             extra_compile_args=["-O2"],
             optional=True,
-        )
+        ),
+        Extension(
+            "hegui.text._fold",
+            sources=["src/hegui/text/_fold.c"],
+            extra_compile_args=["-O2"],
+            optional=True,
+        ),
     ]
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -97,3 +99,52 @@ def test_separated_is_a_separator_among_the_removed_characters(text: str) -> Non
     for p in range(1, len(norm.text)):
         removed = text[index[p - 1] + 1 : index[p]]
         assert norm.separated(p) == any(c not in ignorable for c in removed), (text, p)
+
+
+_MIXED = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("赌博法轮功頭發㍿⑩ⓐＡＢ１２ab cdé\u200b\u200d*#-，。！\0\t\n😀һ٣"),
+        st.characters(codec="utf-8"),
+        st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),  # lone surrogates
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MIXED, st.lists(st.integers(0, 59), max_size=4, unique=True))
+def test_compiled_fold_equals_numpy(text: str, at: list[int]) -> None:
+    """The compiled fold (texts without expansions) and the numpy path agree on everything a
+    scan reads: text, codes, offsets, boundaries, literal spans; with and without barriers."""
+    import numpy as np
+
+    from hegui.text.tables import load_tables
+
+    module = importlib.import_module("hegui.text.normalize")
+
+    barriers = np.array(sorted(p for p in at if p < len(text)), dtype=np.int64)
+    for stops in (None, barriers):
+        fast = module.normalize(text, barriers=stops)
+        slow = module._normalize_numpy(text, load_tables(), stops) if text else fast
+        assert fast.text == slow.text
+        assert fast.codes.tolist() == slow.codes.tolist()
+        assert fast.index.tolist() == slow.index.tolist()
+        assert fast.boundaries().tolist() == slow.boundaries().tolist()
+        n = len(fast.text)
+        if n:
+            starts = np.arange(n, dtype=np.int64)
+            ends = np.minimum(starts + 2, n)
+            o_start, o_end = fast.spans(starts, ends)
+            same = fast.unchanged(o_start, o_end).tolist()
+            assert same == slow.unchanged(o_start, o_end).tolist()
+            assert fast.separated_at(starts).tolist() == slow.separated_at(starts).tolist()
+
+
+def test_the_compiled_fold_is_built_and_used() -> None:
+    """``pip install`` builds it (setup.py); a broken build would only make scans slower, so
+    this test is what notices."""
+    module = importlib.import_module("hegui.text.normalize")
+    assert module._fold is not None
+    norm = module.normalize("说 賭*博")
+    assert norm._index is None  # the offset map waits until something asks for it
+    assert norm.span(1, 3) == (2, 5)

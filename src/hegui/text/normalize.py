@@ -13,9 +13,14 @@ match does not straddle a removed separator it should not (``me th`` is not ``me
 
 The work is a handful of numpy gathers over the UTF-32 code points, with no Python loop per
 character, except over the rare characters that fold to several characters (``㍿``, ``⑩``).
+When the compiled ``hegui.text._fold`` is built (``pip install`` with a C compiler), texts
+without such characters are folded in one call, and the offset map and the rest are computed
+(with numpy) only when a scan finds something: most texts a gateway checks find nothing.
 """
 
 from __future__ import annotations
+
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
@@ -27,10 +32,17 @@ from hegui.text.tables import (
     EXPANSION_BASE,
     IGNORABLE,
     SEPARATOR,
+    Tables,
     load_tables,
 )
 
 IntArray = npt.NDArray[np.int64]
+
+_fold: ModuleType | None
+try:
+    from hegui.text import _fold
+except ImportError:  # built without a C compiler: numpy does it all
+    _fold = None
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 _CLASS_ONE = 1 << CLASS_SHIFT
@@ -47,15 +59,16 @@ class Normalized:
     """
 
     __slots__ = (
+        "_barriers",
         "_changes",
         "_cls",
         "_folded",
         "_ignorable",
+        "_index",
         "_original",
         "_packed",
         "_sep_before",
         "codes",
-        "index",
         "source",
         "text",
     )
@@ -65,7 +78,7 @@ class Normalized:
         source: str,
         text: str,
         codes: npt.NDArray[np.uint32],
-        index: IntArray,
+        index: IntArray | None,
         cls: npt.NDArray[np.uint8] | None,
         original: npt.NDArray[np.uint32] | None = None,
         folded: npt.NDArray[np.uint32] | None = None,
@@ -74,8 +87,9 @@ class Normalized:
         self.source = source
         self.text = text
         self.codes = codes
-        """Code points of ``text`` (uint32), for vectorised lookups."""
-        self.index = index
+        """Code points of ``text`` (uint32, read-only), for vectorised lookups."""
+        self._index: IntArray | None = index
+        self._barriers: IntArray | None = None
         self._cls = cls
         self._sep_before: npt.NDArray[np.bool_] | None = None
         self._ignorable: IntArray | None = None
@@ -84,6 +98,31 @@ class Normalized:
         self._packed = packed
         """Source values of :attr:`Tables.packed`; class and fold are derived only when needed."""
         self._changes: IntArray | None = None
+
+    @classmethod
+    def _folded_only(
+        cls, source: str, text: str, codes: npt.NDArray[np.uint32], barriers: IntArray | None
+    ) -> Normalized:
+        """A result of the compiled fold: the text and its codes; the rest on first use."""
+        norm = cls(source, text, codes, None, None)
+        norm._barriers = barriers
+        return norm
+
+    def _complete(self) -> None:
+        """Compute the offset map and the source's classes (the numpy path) if not yet done."""
+        if self._index is not None:
+            return
+        full = _normalize_numpy(self.source, load_tables(), self._barriers)
+        self._index, self._cls, self._original = full._index, full._cls, full._original
+        self._folded, self._packed, self._ignorable = full._folded, full._packed, full._ignorable
+
+    @property
+    def index(self) -> IntArray:
+        """``index[i]``: the position in ``source`` that ``text[i]`` came from."""
+        if self._index is None:
+            self._complete()
+        assert self._index is not None
+        return self._index
 
     def __len__(self) -> int:
         return len(self.text)
@@ -102,6 +141,7 @@ class Normalized:
     def unchanged(self, starts: IntArray, ends: IntArray) -> npt.NDArray[np.bool_]:
         """Per original span ``source[starts[i]:ends[i]]``: whether folding left every character
         as it was (removed characters aside). Used to tell literal from normalised matches."""
+        self._complete()
         lengths = ends - starts
         total = int(lengths.sum())
         if self._changes is None and self._original is not None and total * 8 < len(self.source):
@@ -144,6 +184,7 @@ class Normalized:
     def separated_at(self, positions: IntArray) -> npt.NDArray[np.bool_]:
         """:meth:`separated` for each of ``positions``, vectorised, looking only at them (unless
         every boundary is known already, or needed for many positions anyway)."""
+        self._complete()
         n = len(self.text)
         packed = self._packed
         if self._sep_before is not None or packed is None or len(positions) * 8 > n:
@@ -176,6 +217,7 @@ class Normalized:
         return self._sep_before
 
     def _compute_boundaries(self) -> npt.NDArray[np.bool_]:
+        self._complete()
         result = np.zeros(len(self.text) + 1, dtype=np.bool_)
         result[0] = result[-1] = True
         cls = self._cls
@@ -203,6 +245,17 @@ def normalize(text: str, *, barriers: IntArray | None = None) -> Normalized:
     if not text:
         return Normalized(text, "", np.zeros(0, dtype=np.uint32), _EMPTY, None)
     tables = load_tables()
+    if _fold is not None:
+        stops = None if barriers is None else np.ascontiguousarray(barriers, dtype=np.int64)
+        found = _fold.fold(text, tables.packed, _CLASS_ONE, _EXPANDS_AT, stops)
+        if found is not None:
+            codes = np.frombuffer(found[1], dtype=np.uint32)
+            return Normalized._folded_only(text, found[0], codes, barriers)
+    return _normalize_numpy(text, tables, barriers)
+
+
+def _normalize_numpy(text: str, tables: Tables, barriers: IntArray | None) -> Normalized:
+    """:func:`normalize` in numpy, with the offset map (the reference for the compiled fold)."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     packed = tables.packed[codes]
     if barriers is not None and len(barriers):

@@ -85,6 +85,10 @@ class KeywordMatcher:
             for i, e in enumerate(self._entries)
             if e.mode is MatchMode.REGEX
         ]
+        # One regex search tells whether a text holds any one-character pattern: cheaper than
+        # the table lookup on the (usual) texts that hold none.
+        singles = "".join(map(chr, np.flatnonzero(compiled.single >= 0).tolist()))
+        self._has_single = re.compile(f"[{re.escape(singles)}]").search if singles else None
 
     @classmethod
     def from_library(
@@ -184,9 +188,9 @@ class KeywordMatcher:
         subject = Subject(norm.text, codes)
         ids, ends = c.cjk.scan(subject)
         ids = c.cjk_ids[ids]
-        single = c.single[codes]
-        at = np.flatnonzero(single >= 0)
-        if len(at):
+        if self._has_single is not None and self._has_single(norm.text):
+            single = c.single[codes]
+            at = np.flatnonzero(single >= 0)
             ids = np.concatenate([ids, single[at].astype(np.int64)])
             ends = np.concatenate([ends, at + 1])
         if c.latin_ids.size and _LATIN.search(norm.text):

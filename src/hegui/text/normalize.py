@@ -13,7 +13,7 @@ match does not straddle a removed separator it should not (``me th`` is not ``me
 
 The work is a handful of numpy gathers over the UTF-32 code points, with no Python loop per
 character, except over the rare characters that fold to several characters (``㍿``, ``⑩``).
-When the compiled ``hegui.text._fold`` is built (``pip install`` with a C compiler), texts
+When the compiled ``hegui.text._fold`` is built (``pip install`` with a C compiler), short texts
 without such characters are folded in one call, and the offset map and the rest are computed
 (with numpy) only when a scan finds something: most texts a gateway checks find nothing.
 """
@@ -44,6 +44,10 @@ try:
 except ImportError:  # built without a C compiler: numpy does it all
     _fold = None
 
+_FOLD_UP_TO = 16_384
+"""Longest text folded by the compiled fold. It saves numpy's fixed cost per call, which only
+short texts notice; long ones (corpus chunks) nearly always have matches, which need the numpy
+path's offset map as well."""
 _EMPTY = np.zeros(0, dtype=np.int64)
 _CLASS_ONE = 1 << CLASS_SHIFT
 _EXPANDS_AT = EXPANDS << CLASS_SHIFT
@@ -245,7 +249,7 @@ def normalize(text: str, *, barriers: IntArray | None = None) -> Normalized:
     if not text:
         return Normalized(text, "", np.zeros(0, dtype=np.uint32), _EMPTY, None)
     tables = load_tables()
-    if _fold is not None:
+    if _fold is not None and len(text) <= _FOLD_UP_TO:
         stops = None if barriers is None else np.ascontiguousarray(barriers, dtype=np.int64)
         found = _fold.fold(text, tables.packed, _CLASS_ONE, _EXPANDS_AT, stops)
         if found is not None:

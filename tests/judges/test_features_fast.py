@@ -385,3 +385,29 @@ def test_predict_many_without_the_dense_index(name: str, monkeypatch: pytest.Mon
     for k, text in enumerate(batch):
         want = ref_proba(model, ref_featurise(text, model.spec, {"len3": 1.0}))
         assert got[k].tolist() == pytest.approx(want, rel=1e-11, abs=1e-12), text[:40]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_compiled_cjk_tokens_equal_the_regex(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled tokeniser of CJK-only texts keeps exactly the characters ``_RUNS`` keeps
+    (ideographs and marks; not white space, kana, hangul or other word characters), and
+    ``tokens`` gives the same with and without it."""
+    from hegui.judges import features
+
+    assert features._scoring is not None
+    rng = random.Random(seed)
+    alphabet = (
+        "的一是在不了中，。！？、：；“”（）《》 \t\n\u3000あいうアイウ가나다_éß①Ⅻ😀\ud800"
+        "\U00020000\uf900\ufaff\u33ff\u3400\u9fff\ua000"
+    )
+    spec = shipped_model("harm").spec
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        folded = features.fold(text, quotes=False)
+        if not features._WORDISH(folded):
+            expected = "".join(features._RUNS.findall(folded))
+            assert features._scoring.cjk_tokens(folded) == expected
+        compiled = features.tokens(text, spec)
+        with monkeypatch.context() as patch:
+            patch.setattr(features, "_scoring", None)
+            assert features.tokens(text, spec) == compiled

@@ -301,12 +301,42 @@ done:
     return result;
 }
 
+/* cjk_tokens(text): the tokens of a folded text of CJK characters and marks only, as one string
+ * (hegui.judges.features._tokens): every character but white space and word characters other
+ * than CJK ideographs, which is what its regex (_RUNS) keeps. White space and word characters
+ * are the re module's \s and \w: Py_UNICODE_ISSPACE, and Py_UNICODE_ISALNUM or '_'. */
+static PyObject *cjk_tokens(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "cjk_tokens() takes a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg), kept = 0;
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    Py_UCS4 *out = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_UCS4));
+    if (out == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        int ideograph = (ch >= 0x3400 && ch <= 0x9FFF) || (ch >= 0xF900 && ch <= 0xFAFF);
+        if (ideograph || !(Py_UNICODE_ISSPACE(ch) || Py_UNICODE_ISALNUM(ch) || ch == '_'))
+            out[kept++] = ch;
+    }
+    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept);
+    PyMem_Free(out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"scores", scores, METH_VARARGS,
      "scores(texts, mults, head_mark, min_n, max_n, head, bits, columns, index, weights)\n"
      "--\n\n"
      "Per text (a str of one-character tokens, or a list of tokens) the dot product of its\n"
      "feature vector with the weights, ``columns`` floats each, flattened."},
+    {"cjk_tokens", cjk_tokens, METH_O,
+     "cjk_tokens(text)\n"
+     "--\n\n"
+     "The tokens of a folded text of CJK characters and marks only, as one string."},
     {NULL, NULL, 0, NULL},
 };
 

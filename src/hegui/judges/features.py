@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from types import ModuleType
 from typing import TypeVar
 from zlib import crc32
 
@@ -34,6 +35,12 @@ import numpy.typing as npt
 
 from hegui.judges._text import normalise
 from hegui.text.dedup import mix64, ngram_multipliers
+
+_scoring: ModuleType | None
+try:
+    from hegui.judges import _scoring
+except ImportError:  # built without a C compiler: the regular expressions do it
+    _scoring = None
 
 HASHING = 2
 """The feature hashing scheme of this module; model files record the one they were trained with."""
@@ -138,6 +145,9 @@ def _tokens(text: str, spec: FeatureSpec) -> str | list[str]:
     if text.isascii():  # nothing to gain from runs
         found = ["0" if t[0] in _DIGIT else t for t in _TOKEN.findall(text)]
     elif not _WORDISH(text):  # only CJK characters and marks: every character is a token
+        if _scoring is not None:  # the same characters, without a regex match per run
+            kept: str = _scoring.cjk_tokens(text)
+            return _cut(kept, spec)
         return _cut("".join(_RUNS.findall(text)), spec)
     else:
         found = []

@@ -34,7 +34,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -47,18 +46,13 @@ from hegui.judges.features import (
     FeatureBatch,
     Features,
     FeatureSpec,
+    _scoring,  # the compiled module, or None when it was not built
     _tokens,
     extra_bucket,
     featurise,
     featurise_many,
 )
 from hegui.text.dedup import ngram_multipliers
-
-_scoring: ModuleType | None
-try:
-    from hegui.judges import _scoring
-except ImportError:  # not built (no C compiler at install): numpy scores alone
-    _scoring = None
 
 FORMAT = "hegui-linear/1"
 _DENSE_BITS = 24

@@ -12,7 +12,6 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
-#include <string.h>
 
 static PyObject *fold(PyObject *self, PyObject *args) {
     PyObject *text;
@@ -40,6 +39,8 @@ static PyObject *fold(PyObject *self, PyObject *args) {
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        while (next_stop < n_stops && stops[next_stop] < i) /* out of range or repeated */
+            next_stop++;
         if (next_stop < n_stops && stops[next_stop] == i) {
             next_stop++;
             out[kept++] = 0; /* a barrier: kept as NUL */

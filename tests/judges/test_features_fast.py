@@ -322,6 +322,24 @@ def test_predict_many_matches_reference(
                 assert got[k].tolist() == pytest.approx(want, rel=1e-11, abs=1e-12), text[:40]
 
 
+@pytest.mark.parametrize("scorer", SCORERS)
+@pytest.mark.parametrize("name", MODELS)
+def test_probabilities_are_a_column_of_predict_many(
+    name: str, scorer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``probabilities`` (the gateway's path, no numpy with the compiled scorer) gives the
+    column of ``predict_many`` for every class, as floats."""
+    model = _model(name, scorer, monkeypatch)
+    batch = TEXTS[::4]
+    extras = [{"len4": 1.0}] * len(batch)
+    table = model.predict_many(batch, extras)
+    for column in range(len(model.classes)):
+        got = model.probabilities(batch, column, extras)
+        assert all(type(p) is float for p in got)
+        assert got == pytest.approx(table[:, column].tolist(), rel=1e-12, abs=1e-15)
+    assert model.probabilities([], 0) == []
+
+
 def _random_model(spec: FeatureSpec, columns: int, seed: int) -> LinearModel:
     """A model of ``spec`` with random weights on half the buckets the test texts fill (and
     on the extras'), so that hits and misses both occur."""

@@ -228,6 +228,21 @@ class LinearModel:
             return np.array([self.predict(texts[0], extras[0] if extras else None)])
         return self.proba_many(featurise_many(texts, self.spec, extras))
 
+    def probabilities(
+        self,
+        texts: Sequence[str],
+        column: int,
+        extras: Sequence[Mapping[str, float] | None] | None = None,
+    ) -> list[float]:
+        """The probability of class ``classes[column]`` for each text: ``predict_many(texts,
+        extras)[:, column]`` as floats. With the compiled scorer no numpy call is made: the
+        gateway checks one or two short texts at a time, mostly on a cold CPU, where each numpy
+        call cost more than the scoring (about 100 µs for the array, slice and list after a
+        10 ms pause, against 4 µs warm)."""
+        if self._compiled is not None:
+            return [self._proba_of(z)[column] for z in self._logits(texts, extras)]
+        return self.predict_many(texts, extras)[:, column].tolist()  # type: ignore[no-any-return]
+
     def to_json(self) -> dict[str, Any]:
         """The file's content."""
         buckets = sorted(self.weights)

@@ -45,7 +45,7 @@ class ClassifierScanner(ScannerBase):
 
     def check_many(self, texts: Sequence[str]) -> list[ScanResult]:
         """See :class:`~hegui.gateway.scanners.base.InlineScanner` (one featurisation of all
-        the texts: :meth:`~hegui.judges.linear.LinearModel.predict_many`)."""
+        the texts: :meth:`~hegui.judges.linear.LinearModel.probabilities`)."""
         config = self.config
         scored = [i for i, text in enumerate(texts) if text.strip()]
         results = [ALLOWED] * len(texts)
@@ -53,7 +53,7 @@ class ClassifierScanner(ScannerBase):
             return results
         chosen = [texts[i] for i in scored]
         extras = [length_features(t) for t in chosen] if config.length_features else None
-        scores = self.model.predict_many(chosen, extras)[:, self._index].tolist()
+        scores = self.model.probabilities(chosen, self._index, extras)
         for i, p in zip(scored, scores, strict=True):
             if p >= config.threshold:
                 results[i] = ScanResult(config.action, p, config.risk, self._reason)

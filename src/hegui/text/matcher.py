@@ -187,7 +187,8 @@ class KeywordMatcher:
         codes = norm.codes
         subject = Subject(norm.text, codes)
         ids, ends = c.cjk.scan(subject)
-        ids = c.cjk_ids[ids]
+        if len(ids):  # most texts are clean: no numpy call for nothing
+            ids = c.cjk_ids[ids]
         if self._has_single is not None and self._has_single(norm.text):
             single = c.single[codes]
             at = np.flatnonzero(single >= 0)

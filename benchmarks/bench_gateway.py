@@ -445,6 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="throughput rounds (median)")
     parser.add_argument("--rate", type=float, default=60.0, help="paced stream, chars/s")
     parser.add_argument("--no-pin", action="store_true", help="do not pin processes to cores")
+    parser.add_argument("--only", choices=["latency"], help="run phase 1 alone (quick checks)")
     args = parser.parse_args(argv)
     global PIN
     PIN = not args.no_pin
@@ -472,22 +473,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = write_config(folder, "latency", up.url)
     key = make_user(config)
     gw = gateway(config)
+    baseline = bare(up.url)
     jitter = args.latency_ms / 1000
 
     try:
         asyncio.run(load(gw.url + "/v1", key, 2 * c, c, jitter_s=jitter))
+        asyncio.run(load(baseline.url + "/v1", None, c, c, jitter_s=jitter))
         direct: list[float] = []
         through: list[float] = []
+        proxied: list[float] = []
         own: list[float] = []
-        # Alternating halves, so slow drifts of a shared machine hit both sides alike.
+        # Alternating halves, so slow drifts of a shared machine hit all sides alike. The bare
+        # proxy's added latency is the floor of this machine for any proxy in Python.
         for _ in range(2):
             d, _, _ = asyncio.run(load(up.url, None, n // 2, c, jitter_s=jitter))
             g, o, _ = asyncio.run(load(gw.url + "/v1", key, n // 2, c, jitter_s=jitter))
+            b, _, _ = asyncio.run(load(baseline.url + "/v1", None, n // 2, c, jitter_s=jitter))
             direct += d
             through += g
+            proxied += b
             own += o
     finally:
         gw.stop()
+        baseline.stop()
         up.stop()
     results["latency"] = {
         "upstream_ms": args.latency_ms,
@@ -498,9 +506,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gateway_p99": pct(through, 0.99),
         "added_p50": pct(through, 0.5) - pct(direct, 0.5),
         "added_p99": pct(through, 0.99) - pct(direct, 0.99),
+        "bare_added_p50": pct(proxied, 0.5) - pct(direct, 0.5),
+        "bare_added_p99": pct(proxied, 0.99) - pct(direct, 0.99),
         "own_p50": pct(own, 0.5),
         "own_p99": pct(own, 0.99),
     }
+    if args.only == "latency":
+        print(json.dumps(results, indent=2))
+        return 0 if results["latency"]["added_p50"] <= 2 else 1
 
     # 2. throughput against a fast upstream: bare proxy vs gateway, alternating rounds
     up = mock(0, answers)
@@ -609,6 +622,10 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> int:
     print(
         f"  added    p50 {lat['added_p50']:8.2f} ms [{mark('added p50 <= 2 ms')}]"
         f"  p99 {lat['added_p99']:8.2f} ms [{mark('added p99 <= 10 ms')}]"
+    )
+    print(
+        f"  bare proxy adds p50 {lat['bare_added_p50']:.2f} ms, p99 {lat['bare_added_p99']:.2f} ms "
+        "(the machine's floor for a Python proxy)"
     )
     print(
         f"  gateway's own time (Server-Timing) p50 {lat['own_p50']:.2f} ms, "

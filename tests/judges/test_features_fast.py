@@ -17,6 +17,8 @@ from zlib import crc32
 import numpy as np
 import numpy.typing as npt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hegui.judges import linear
 from hegui.judges._text import normalise
@@ -314,11 +316,11 @@ def test_predict_many_matches_reference(
     rng = random.Random(13)
     for batch in [*_batches(TEXTS, 12), _CHAR_TEXTS]:
         extras = [rng.choice([None, {}, {"len4": 1.0}, {"len2": 1.0, "x": -2.0}]) for _ in batch]
-        for given in (None, extras):
-            got = model.predict_many(batch, given)
+        for supplied in (None, extras):
+            got = model.predict_many(batch, supplied)
             assert got.shape == (len(batch), len(model.classes))
             for k, text in enumerate(batch):
-                want = ref_proba(model, ref_featurise(text, model.spec, given and given[k]))
+                want = ref_proba(model, ref_featurise(text, model.spec, supplied and supplied[k]))
                 assert got[k].tolist() == pytest.approx(want, rel=1e-11, abs=1e-12), text[:40]
 
 
@@ -429,3 +431,37 @@ def test_compiled_cjk_tokens_equal_the_regex(seed: int, monkeypatch: pytest.Monk
         with monkeypatch.context() as patch:
             patch.setattr(features, "_scoring", None)
             assert features.tokens(text, spec) == compiled
+
+
+_FOLD_ALPHABET = (
+    "的一是在不了中說這個無協们，。！？、：；（）《》【】“”‘’「」『』\"'`~ \t\n\r\x0b\x1c\x85"
+    "\u3000\u00a0\u2028\u200b\ufeff\u00ad…‥·—–ＡＺａｚ０９＂＇｀ｰ｡｢､ABCxyz019_éÀßſΣΐﬁ①Ⅻ"
+    "\u0301\u3099\u309a\uff76\uff9e\u1100\u1161\u11a8가あアｱ😀\U00020000\uf900\u2032\u02bc"
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.text(alphabet=_FOLD_ALPHABET, max_size=40), quotes=st.booleans())
+def test_compiled_fold_equals_normalise(text: str, quotes: bool) -> None:
+    """The compiled fold gives exactly what ``normalise`` gives, or leaves the text to it."""
+    from hegui.judges import features
+    from hegui.judges._text import fold_table
+
+    assert features._scoring is not None
+    folded = features._scoring.fold(text, fold_table(quotes))
+    if folded is not None:
+        assert folded == normalise(text, quotes=quotes)[0]
+    assert features.fold(text, quotes=quotes) == normalise(text, quotes=quotes)[0]
+
+
+def test_compiled_fold_takes_ordinary_text_and_refuses_a_bad_table() -> None:
+    """Chinese and English answers with their punctuation are folded in C; a table of the wrong
+    size is an error, never a read past its end."""
+    from hegui.judges import features
+    from hegui.judges._text import fold_table
+
+    assert features._scoring is not None
+    for text in [*TEXTS[len(_BASE) :], "Ｈｅｌｌｏ，世界！\u3000說明：“引號”"]:
+        assert features._scoring.fold(text, fold_table(False)) is not None, text[:40]
+    with pytest.raises(ValueError, match="65536"):
+        features._scoring.fold("中文", b"\x00" * 10)

@@ -6,6 +6,8 @@
  * scaling, in one call instead of some thirty numpy operations. On the short texts of a
  * gateway numpy's cost per operation is most of the time, and far more on a CPU woken from
  * idle. The numpy implementation stays the reference: tests compare the two on random texts.
+ * cjk_tokens() and fold() do the tokeniser's and normaliser's work for common texts in one call
+ * each (hegui.judges.features); the Python versions stay the reference.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -327,6 +329,60 @@ static PyObject *cjk_tokens(PyObject *self, PyObject *arg) {
     return result;
 }
 
+/* fold(text, table): hegui.judges._text.normalise(text)[0] for a text of common characters, in
+ * one pass; None when a character is not one of them (the caller normalises in Python).
+ * `table` holds a uint16 per BMP code point: what NFKC, casefold and the translate table make of
+ * it, or 0 when the compiled fold does not handle it (hegui.judges._text.fold_table says which).
+ * Runs of ' ' and '\t' become one space and ' ' and '\n' are stripped at both ends, as in
+ * normalise. */
+static PyObject *fold(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer table = {0};
+    if (!PyArg_ParseTuple(args, "Uy*", &text, &table))
+        return NULL;
+    if (table.len != 0x10000 * (Py_ssize_t)sizeof(uint16_t)) {
+        PyBuffer_Release(&table);
+        PyErr_SetString(PyExc_ValueError, "the fold table must hold 65536 uint16 values");
+        return NULL;
+    }
+    const uint16_t *map = table.buf;
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text), n = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 *out = PyMem_Malloc((size_t)(size ? size : 1) * sizeof(Py_UCS4));
+    if (out == NULL) {
+        PyBuffer_Release(&table);
+        return PyErr_NoMemory();
+    }
+    int blank = 0; /* the last character written was a collapsed run of blanks */
+    for (Py_ssize_t i = 0; i < size; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        uint16_t to = ch <= 0xFFFF ? map[ch] : 0;
+        if (to == 0) {
+            PyMem_Free(out);
+            PyBuffer_Release(&table);
+            Py_RETURN_NONE;
+        }
+        if (to == ' ' || to == '\t') {
+            if (!blank)
+                out[n++] = ' ';
+            blank = 1;
+            continue;
+        }
+        blank = 0;
+        out[n++] = to;
+    }
+    PyBuffer_Release(&table);
+    Py_ssize_t start = 0;
+    while (start < n && (out[start] == ' ' || out[start] == '\n'))
+        start++;
+    while (n > start && (out[n - 1] == ' ' || out[n - 1] == '\n'))
+        n--;
+    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out + start, n - start);
+    PyMem_Free(out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"scores", scores, METH_VARARGS,
      "scores(texts, mults, head_mark, min_n, max_n, head, bits, columns, index, weights)\n"
@@ -337,6 +393,10 @@ static PyMethodDef methods[] = {
      "cjk_tokens(text)\n"
      "--\n\n"
      "The tokens of a folded text of CJK characters and marks only, as one string."},
+    {"fold", fold, METH_VARARGS,
+     "fold(text, table)\n"
+     "--\n\n"
+     "normalise(text)[0] of a text of characters the table handles, else None."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from functools import cache
 
 # One translate table: typographic apostrophes to "'", zero-width characters deleted, and the
 # traditional forms of the characters that occur in refusal, redirection and structure cues, so
@@ -68,6 +70,50 @@ def normalise(text: str, *, quotes: bool = True) -> tuple[str, int]:
     if "  " in text or "\t" in text:
         text = _SPACES.sub(" ", text)
     return text.strip(), blocks
+
+
+# Where the compiled fold (hegui.judges._scoring.fold) may look characters up: blocks without
+# characters that compose with the one before them under NFKC (every character here has
+# combining class 0 and is never the second of a composition), so that the normal form of the
+# text is the normal form of each character, one after the other.
+_FOLD_RANGES = (
+    (0x20, 0x7E),  # ASCII
+    (0xA0, 0xFF),  # Latin-1 punctuation and letters
+    (0x2010, 0x205E),  # general punctuation
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xFF01, 0xFF64),  # full-width ASCII, half-width CJK punctuation
+)
+# What normalise turns into something other than one character of its own: code fences and (in
+# quotes mode) quotation marks; blanks other than space, tab and newline, which strip() removes.
+_FOLD_SPECIAL = frozenset("`") | frozenset("\x0b\x0c\r\x1c\x1d\x1e\x1f\x85")
+_FOLD_QUOTES = frozenset('"“「『')
+
+
+@cache
+def fold_table(quotes: bool) -> bytes:
+    """The table of the compiled fold: per BMP code point (uint16), the character
+    :func:`normalise` makes of it alone (NFKC, casefold, the translate table), or 0 where the
+    compiled fold leaves the text to :func:`normalise` (a character outside :data:`_FOLD_RANGES`
+    or one that becomes none or several characters, a combining mark, a code fence, a
+    quotation mark when ``quotes``)."""
+    table = array("H", bytes(2 * 0x10000))
+    special = _FOLD_SPECIAL | _FOLD_QUOTES if quotes else _FOLD_SPECIAL
+    for first, last in ((0x09, 0x0A), *_FOLD_RANGES):
+        for code in range(first, last + 1):
+            char = chr(code)
+            folded = unicodedata.normalize("NFKC", char).casefold().translate(_TABLE)
+            if (
+                len(folded) == 1
+                and ord(folded) <= 0xFFFF
+                and not unicodedata.combining(folded)
+                and char not in special
+                and folded not in special
+                and (folded.isprintable() or folded in "\t\n")
+            ):
+                table[code] = ord(folded)
+    return table.tobytes()
 
 
 # A sentence ends at Chinese or ASCII terminal punctuation, a newline, or a colon (which announces

@@ -33,7 +33,7 @@ from zlib import crc32
 import numpy as np
 import numpy.typing as npt
 
-from hegui.judges._text import normalise
+from hegui.judges._text import fold_table, normalise
 from hegui.text.dedup import mix64, ngram_multipliers
 
 _scoring: ModuleType | None
@@ -125,7 +125,16 @@ class Features:
 
 
 def fold(text: str, *, quotes: bool = True) -> str:
-    """Normalise text for features: NFKC, casefold, common traditional characters simplified."""
+    """Normalise text for features: NFKC, casefold, common traditional characters simplified.
+
+    Texts of common characters (Chinese, ASCII, their punctuation) are folded by the compiled
+    module in one call: on a CPU woken from idle, as in a gateway between requests, the dozen
+    string and regex calls of :func:`~hegui.judges._text.normalise` cost about 75 µs, and one
+    call about 15 µs."""
+    if _scoring is not None:
+        folded: str | None = _scoring.fold(text, fold_table(quotes))
+        if folded is not None:
+            return folded
     return normalise(text, quotes=quotes)[0]
 
 

@@ -3,7 +3,7 @@
  * fold() does what normalize()'s numpy fast path does for the text itself: each code point's
  * packed value (hegui.text.tables) is its folded character when it is below class_one, a
  * removed character (separator, ignorable) otherwise; NUL barriers are kept as NUL. It returns
- * the folded text and its code points, or None when a character folds to several (an
+ * the folded text, or None when a character folds to several (an
  * expansion: the numpy path handles those). One call instead of half a dozen numpy
  * operations, and on a gateway's short texts, woken from idle, numpy's cost per operation is
  * most of the time. The offset map and the rest are computed by the numpy path only when a
@@ -58,17 +58,7 @@ static PyObject *fold(PyObject *self, PyObject *args) {
         if (value < class_one)
             out[kept++] = value;
     }
-    PyObject *folded = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept);
-    if (folded == NULL)
-        goto done;
-    PyObject *codes = PyBytes_FromStringAndSize((const char *)out, kept * 4);
-    if (codes == NULL) {
-        Py_DECREF(folded);
-        goto done;
-    }
-    result = PyTuple_Pack(2, folded, codes);
-    Py_DECREF(folded);
-    Py_DECREF(codes);
+    result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept);
 done:
     PyMem_Free(out);
     if (barriers.obj)
@@ -81,8 +71,8 @@ static PyMethodDef methods[] = {
     {"fold", fold, METH_VARARGS,
      "fold(text, packed, class_one, expands_at, barriers=None)\n"
      "--\n\n"
-     "The folded text and its code points (uint32 bytes), or None when a character expands\n"
-     "to several. ``barriers``: sorted int64 positions kept as NUL."},
+     "The folded text, or None when a character expands to several. ``barriers``: sorted\n"
+     "int64 positions kept as NUL."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -49,15 +49,31 @@ class Subject:
     """A text to scan: its code points, and (computed once, shared by engines) its UTF-8 and
     UTF-16 bytes and the maps from byte offsets back to characters."""
 
-    __slots__ = ("_encoded", "_ends", "_ends16", "_text", "_utf16", "codes")
+    __slots__ = ("_codes", "_encoded", "_ends", "_ends16", "_text", "_utf16")
 
-    def __init__(self, text: str | None, codes: npt.NDArray[np.uint32]) -> None:
+    def __init__(self, text: str | None, codes: npt.NDArray[np.uint32] | None = None) -> None:
+        if text is None and codes is None:
+            raise ValueError("a subject needs its text or its code points")
         self._text = text
-        self.codes = codes
+        self._codes = codes
         self._encoded: bytes | None = None
         self._utf16: bytes | None = None
         self._ends: npt.NDArray[np.signedinteger[Any]] | None = None
         self._ends16: npt.NDArray[np.signedinteger[Any]] | None = None
+
+    def __len__(self) -> int:
+        """Characters."""
+        return len(self._text) if self._text is not None else len(self.codes)
+
+    @property
+    def codes(self) -> npt.NDArray[np.uint32]:
+        """The code points (encoded from the text when they were not given: a clean text
+        scanned by one engine never needs them, and a numpy call is costly on a cold CPU)."""
+        if self._codes is None:
+            assert self._text is not None
+            data = self._text.encode("utf-32-le", "surrogatepass")
+            self._codes = np.frombuffer(data, dtype=np.uint32)
+        return self._codes
 
     @property
     def text(self) -> str:
@@ -82,7 +98,7 @@ class Subject:
 
     def char_ends16(self, byte_ends: I64) -> I64:
         """Character offsets of UTF-16 byte end offsets (which fall on character boundaries)."""
-        if len(self.utf16) == 2 * len(self.codes):  # no surrogate pairs: two bytes a character
+        if len(self.utf16) == 2 * len(self):  # no surrogate pairs: two bytes a character
             return byte_ends >> 1
         if self._ends16 is None:
             wide = len(self.utf16) >= 2**31
@@ -95,7 +111,7 @@ class Subject:
 
     def char_ends(self, byte_ends: I64) -> I64:
         """Character offsets of byte end offsets (which fall on character boundaries)."""
-        if len(self.encoded) == len(self.codes):
+        if len(self.encoded) == len(self):
             return byte_ends
         if self._ends is None:
             # int32: numpy's cumsum widening uint8 to int64 is several times slower
@@ -168,7 +184,7 @@ class HyperscanEngine:
 
     def scan(self, subject: Subject) -> tuple[I64, I64]:
         """See :meth:`Engine.scan`."""
-        if self._db is None or not len(subject.codes):
+        if self._db is None or not len(subject):
             return _EMPTY, _EMPTY
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:

@@ -184,13 +184,14 @@ class KeywordMatcher:
         """Candidates from the engines, filtered by the guards; vectorised except for the few
         matches that need a per-owner look (several owners, allowed cuts, per-keyword guards)."""
         c = self._c
-        codes = norm.codes
-        subject = Subject(norm.text, codes)
+        # Most texts are clean: their scan makes no numpy call (each costs tens of µs on a CPU
+        # woken from idle), so the code points are only made when a match needs them.
+        subject = Subject(norm.text)
         ids, ends = c.cjk.scan(subject)
-        if len(ids):  # most texts are clean: no numpy call for nothing
+        if len(ids):
             ids = c.cjk_ids[ids]
         if self._has_single is not None and self._has_single(norm.text):
-            single = c.single[codes]
+            single = c.single[norm.codes]
             at = np.flatnonzero(single >= 0)
             ids = np.concatenate([ids, single[at].astype(np.int64)])
             ends = np.concatenate([ends, at + 1])

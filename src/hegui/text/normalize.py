@@ -66,13 +66,13 @@ class Normalized:
         "_barriers",
         "_changes",
         "_cls",
+        "_codes",
         "_folded",
         "_ignorable",
         "_index",
         "_original",
         "_packed",
         "_sep_before",
-        "codes",
         "source",
         "text",
     )
@@ -81,7 +81,7 @@ class Normalized:
         self,
         source: str,
         text: str,
-        codes: npt.NDArray[np.uint32],
+        codes: npt.NDArray[np.uint32] | None,
         index: IntArray | None,
         cls: npt.NDArray[np.uint8] | None,
         original: npt.NDArray[np.uint32] | None = None,
@@ -90,8 +90,7 @@ class Normalized:
     ) -> None:
         self.source = source
         self.text = text
-        self.codes = codes
-        """Code points of ``text`` (uint32, read-only), for vectorised lookups."""
+        self._codes = codes
         self._index: IntArray | None = index
         self._barriers: IntArray | None = None
         self._cls = cls
@@ -104,13 +103,21 @@ class Normalized:
         self._changes: IntArray | None = None
 
     @classmethod
-    def _folded_only(
-        cls, source: str, text: str, codes: npt.NDArray[np.uint32], barriers: IntArray | None
-    ) -> Normalized:
-        """A result of the compiled fold: the text and its codes; the rest on first use."""
-        norm = cls(source, text, codes, None, None)
+    def _folded_only(cls, source: str, text: str, barriers: IntArray | None) -> Normalized:
+        """A result of the compiled fold: the text; the rest on first use."""
+        norm = cls(source, text, None, None, None)
         norm._barriers = barriers
         return norm
+
+    @property
+    def codes(self) -> npt.NDArray[np.uint32]:
+        """Code points of ``text`` (uint32, read-only), for vectorised lookups. After the
+        compiled fold they are made on first use: a clean text never needs them, and one numpy
+        call costs some 40 µs on a CPU woken from idle."""
+        if self._codes is None:
+            data = self.text.encode("utf-32-le", "surrogatepass")
+            self._codes = np.frombuffer(data, dtype=np.uint32)
+        return self._codes
 
     def _complete(self) -> None:
         """Compute the offset map and the source's classes (the numpy path) if not yet done."""
@@ -251,10 +258,9 @@ def normalize(text: str, *, barriers: IntArray | None = None) -> Normalized:
     tables = load_tables()
     if _fold is not None and len(text) <= _FOLD_UP_TO:
         stops = None if barriers is None else np.ascontiguousarray(barriers, dtype=np.int64)
-        found = _fold.fold(text, tables.packed, _CLASS_ONE, _EXPANDS_AT, stops)
-        if found is not None:
-            codes = np.frombuffer(found[1], dtype=np.uint32)
-            return Normalized._folded_only(text, found[0], codes, barriers)
+        folded = _fold.fold(text, tables.packed, _CLASS_ONE, _EXPANDS_AT, stops)
+        if folded is not None:
+            return Normalized._folded_only(text, folded, barriers)
     return _normalize_numpy(text, tables, barriers)
 
 

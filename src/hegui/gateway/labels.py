@@ -3,10 +3,9 @@ label object in a response field and header."""
 
 from __future__ import annotations
 
-import json
-
 from hegui.gateway.config import LabelsConfig
 from hegui.labeling import AigcLabel, TextPosition, label_parts, label_text
+from hegui.targets.openai_wire import dumps
 
 
 class Labeler:
@@ -40,10 +39,11 @@ class Labeler:
         return label
 
     def headers(self, label: dict[str, str] | None) -> dict[str, str]:
-        """The label header (compact ASCII JSON, the Appendix E inner object)."""
+        """The label header (compact ASCII JSON, the Appendix E inner object: its values are
+        in the Appendix E charset, printable ASCII)."""
         if label is None:
             return {}
-        return {self.config.header: json.dumps(label, ensure_ascii=True, separators=(",", ":"))}
+        return {self.config.header: dumps(label).decode("ascii")}
 
     def explicit(self, text: str) -> str:
         """``text`` with the explicit label, if enabled."""

@@ -72,10 +72,9 @@ def normalise(text: str, *, quotes: bool = True) -> tuple[str, int]:
     return text.strip(), blocks
 
 
-# Where the compiled fold (hegui.judges._scoring.fold) may look characters up: blocks without
-# characters that compose with the one before them under NFKC (every character here has
-# combining class 0 and is never the second of a composition), so that the normal form of the
-# text is the normal form of each character, one after the other.
+# Where the compiled fold (hegui.judges._scoring.fold) may look characters up: blocks in which
+# no character is the second of an NFKC composition (and fold_table leaves out combining marks),
+# so that the normal form of a text of them is the normal form of each character in turn.
 _FOLD_RANGES = (
     (0x20, 0x7E),  # ASCII
     (0xA0, 0xFF),  # Latin-1 punctuation and letters

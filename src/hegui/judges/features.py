@@ -129,8 +129,8 @@ def fold(text: str, *, quotes: bool = True) -> str:
 
     Texts of common characters (Chinese, ASCII, their punctuation) are folded by the compiled
     module in one call: on a CPU woken from idle, as in a gateway between requests, the dozen
-    string and regex calls of :func:`~hegui.judges._text.normalise` cost about 75 µs, and one
-    call about 15 µs."""
+    string and regex calls of :func:`~hegui.judges._text.normalise` cost about 65 µs, and the
+    one call about 35 µs."""
     if _scoring is not None:
         folded: str | None = _scoring.fold(text, fold_table(quotes))
         if folded is not None:

@@ -288,3 +288,22 @@ def test_an_inline_scanner_without_check_many_is_refused() -> None:
 
     with pytest.raises(TypeError, match="check_many"):
         Chain("input", [Old()])  # type: ignore[list-item]
+
+
+def test_warm_up_checks_each_inline_scanner_once_and_only_reports_failures(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Warm-up runs the inline scanners on a sample text outside the request path: no outcome
+    reaches the hook (no metrics), a concurrent scanner is not called, and a scanner that raises
+    is logged, not raised."""
+    seen: list[object] = []
+    good = Fake("good", ALLOWED)
+    bad = Fake("bad", RuntimeError("model file unreadable"))
+    slow = Fake("slow", ALLOWED, inline=False)
+    chain = Chain("input", [good, bad, slow], on_outcome=lambda stage, o: seen.append(o))
+    with caplog.at_level("WARNING", logger="hegui.gateway.chain"):
+        chain.warm_up()
+    assert [len(b) for b in good.batches] == [1] and [len(b) for b in bad.batches] == [1]
+    assert slow.calls == 0 and seen == []
+    assert "'bad' failed its warm-up check (RuntimeError)" in caplog.text
+    assert "model file unreadable" not in caplog.text  # messages may quote texts: type only

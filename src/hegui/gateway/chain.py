@@ -34,6 +34,8 @@ _BATCH_CHARS = 200_000
 """Most characters checked in one inline call (the keyword scan wants batches of a few MB at
 most; this also bounds how long one call holds the event loop)."""
 
+_WARM_UP_TEXT = "你好，请介绍一下今天的天气。Hello, what is the weather like today?"
+
 OutcomeHook = Callable[[Stage, ScannerOutcome], None]
 """Called for every scanner outcome (metrics)."""
 
@@ -67,6 +69,23 @@ class Chain:
     def extended(self, more: Sequence[Scanner]) -> Chain:
         """This chain with more scanners after its own (e.g. the stricter minors policy)."""
         return Chain(self.stage, [*self.scanners, *more], on_outcome=self._hook)
+
+    def warm_up(self, text: str = _WARM_UP_TEXT) -> None:
+        """Check a sample text with each inline scanner once, outside the request path (no
+        outcome, no metrics): what they build on first use (the classifier's dense index and
+        fold table, about 50 ms; the keyword engine's scratch space) is then built before the
+        first request. A scanner that fails here is logged; requests get its ``on_error``."""
+        for scanner in self.inline:
+            try:
+                scanner.check_many([text])
+            except Exception as exc:  # the request path handles failures; here only report
+                log.warning(
+                    "%s scanner %r failed its warm-up check (%s); requests will get on_error=%s",
+                    self.stage,
+                    scanner.name,
+                    type(exc).__name__,
+                    scanner.on_error,
+                )
 
     async def run(self, text: str) -> ChainDecision:
         """Check ``text`` with every scanner (see the module docstring)."""

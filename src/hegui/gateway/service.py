@@ -125,7 +125,10 @@ class Gateway:
         )
 
     async def start(self) -> None:
-        """Open upstream pools and start the event writer."""
+        """Warm up the inline scanners, open upstream pools and start the event writer."""
+        for policy in (self.adults, self.minors):
+            policy.input.warm_up()
+            policy.output.warm_up()
         self.pool.start()
         await self.writer.start()
         self.started = True

@@ -463,5 +463,31 @@ def test_compiled_fold_takes_ordinary_text_and_refuses_a_bad_table() -> None:
     assert features._scoring is not None
     for text in [*TEXTS[len(_BASE) :], "Ｈｅｌｌｏ，世界！\u3000說明：“引號”"]:
         assert features._scoring.fold(text, fold_table(False)) is not None, text[:40]
+    table = fold_table(False)
+    assert features._scoring.cjk_fold_tokens("中文，說這個。 ", table) == "中文,说这个。"
+    assert features._scoring.cjk_fold_tokens("中文 abc", table) is None
     with pytest.raises(ValueError, match="65536"):
         features._scoring.fold("中文", b"\x00" * 10)
+    with pytest.raises(ValueError, match="65536"):
+        features._scoring.cjk_fold_tokens("中文", b"\x00" * 10)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    text=st.text(alphabet=_FOLD_ALPHABET + "中文汉字测试abcXYZ019[]", max_size=40),
+    quotes=st.booleans(),
+)
+def test_compiled_fold_and_tokens_equal_the_two_steps(text: str, quotes: bool) -> None:
+    """``cjk_fold_tokens`` gives the CJK tokens of the folded text exactly when ``_tokens``
+    would take its CJK-only path, and None for every other text."""
+    from hegui.judges import features
+    from hegui.judges._text import fold_table
+
+    assert features._scoring is not None
+    got = features._scoring.cjk_fold_tokens(text, fold_table(quotes))
+    folded = normalise(text, quotes=quotes)[0]
+    cjk_only = not folded.isascii() and not features._WORDISH(folded)
+    if got is not None:
+        assert cjk_only and got == "".join(features._RUNS.findall(folded))
+    elif features._scoring.fold(text, fold_table(quotes)) is not None:
+        assert not cjk_only  # a text the table handles is only refused for its content

@@ -6,8 +6,8 @@
  * scaling, in one call instead of some thirty numpy operations. On the short texts of a
  * gateway numpy's cost per operation is most of the time, and far more on a CPU woken from
  * idle. The numpy implementation stays the reference: tests compare the two on random texts.
- * cjk_tokens() and fold() do the tokeniser's and normaliser's work for common texts in one call
- * each (hegui.judges.features); the Python versions stay the reference.
+ * cjk_tokens(), fold() and cjk_fold_tokens() do the tokeniser's and normaliser's work for common
+ * texts in one call (hegui.judges.features); the Python versions stay the reference.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -307,6 +307,11 @@ done:
  * (hegui.judges.features._tokens): every character but white space and word characters other
  * than CJK ideographs, which is what its regex (_RUNS) keeps. White space and word characters
  * are the re module's \s and \w: Py_UNICODE_ISSPACE, and Py_UNICODE_ISALNUM or '_'. */
+static inline int is_cjk_token(Py_UCS4 ch) {
+    int ideograph = (ch >= 0x3400 && ch <= 0x9FFF) || (ch >= 0xF900 && ch <= 0xFAFF);
+    return ideograph || !(Py_UNICODE_ISSPACE(ch) || Py_UNICODE_ISALNUM(ch) || ch == '_');
+}
+
 static PyObject *cjk_tokens(PyObject *self, PyObject *arg) {
     if (!PyUnicode_Check(arg)) {
         PyErr_SetString(PyExc_TypeError, "cjk_tokens() takes a str");
@@ -320,13 +325,58 @@ static PyObject *cjk_tokens(PyObject *self, PyObject *arg) {
         return PyErr_NoMemory();
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        int ideograph = (ch >= 0x3400 && ch <= 0x9FFF) || (ch >= 0xF900 && ch <= 0xFAFF);
-        if (ideograph || !(Py_UNICODE_ISSPACE(ch) || Py_UNICODE_ISALNUM(ch) || ch == '_'))
+        if (is_cjk_token(ch))
             out[kept++] = ch;
     }
     PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept);
     PyMem_Free(out);
     return result;
+}
+
+/* The characters of `text` mapped through a fold table (see fold()), runs of ' ' and '\t' as one
+ * space, into `out` (room for every character): their count, or -1 when a character is not in
+ * the table, or (with `stop_at_word`) when one folds to a-z, 0-9 or '['. */
+static Py_ssize_t fold_chars(PyObject *text, const uint16_t *map, Py_UCS4 *out, int stop_at_word) {
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text), n = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    int blank = 0; /* the last character written was a collapsed run of blanks */
+    for (Py_ssize_t i = 0; i < size; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        uint16_t to = ch <= 0xFFFF ? map[ch] : 0;
+        if (to == 0)
+            return -1;
+        if (stop_at_word && ((to >= 'a' && to <= 'z') || (to >= '0' && to <= '9') || to == '['))
+            return -1;
+        if (to == ' ' || to == '\t') {
+            if (!blank)
+                out[n++] = ' ';
+            blank = 1;
+            continue;
+        }
+        blank = 0;
+        out[n++] = to;
+    }
+    return n;
+}
+
+/* Parse (text, table) and allocate the output; 0 on success (release `table`, free `out`). */
+static int fold_args(PyObject *args, PyObject **text, Py_buffer *table, Py_UCS4 **out) {
+    if (!PyArg_ParseTuple(args, "Uy*", text, table))
+        return -1;
+    if (table->len != 0x10000 * (Py_ssize_t)sizeof(uint16_t)) {
+        PyBuffer_Release(table);
+        PyErr_SetString(PyExc_ValueError, "the fold table must hold 65536 uint16 values");
+        return -1;
+    }
+    Py_ssize_t size = PyUnicode_GET_LENGTH(*text);
+    *out = PyMem_Malloc((size_t)(size ? size : 1) * sizeof(Py_UCS4));
+    if (*out == NULL) {
+        PyBuffer_Release(table);
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
 }
 
 /* fold(text, table): hegui.judges._text.normalise(text)[0] for a text of common characters, in
@@ -338,47 +388,44 @@ static PyObject *cjk_tokens(PyObject *self, PyObject *arg) {
 static PyObject *fold(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_buffer table = {0};
-    if (!PyArg_ParseTuple(args, "Uy*", &text, &table))
+    Py_UCS4 *out;
+    if (fold_args(args, &text, &table, &out) < 0)
         return NULL;
-    if (table.len != 0x10000 * (Py_ssize_t)sizeof(uint16_t)) {
-        PyBuffer_Release(&table);
-        PyErr_SetString(PyExc_ValueError, "the fold table must hold 65536 uint16 values");
-        return NULL;
-    }
-    const uint16_t *map = table.buf;
-    Py_ssize_t size = PyUnicode_GET_LENGTH(text), n = 0;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_UCS4 *out = PyMem_Malloc((size_t)(size ? size : 1) * sizeof(Py_UCS4));
-    if (out == NULL) {
-        PyBuffer_Release(&table);
-        return PyErr_NoMemory();
-    }
-    int blank = 0; /* the last character written was a collapsed run of blanks */
-    for (Py_ssize_t i = 0; i < size; i++) {
-        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        uint16_t to = ch <= 0xFFFF ? map[ch] : 0;
-        if (to == 0) {
-            PyMem_Free(out);
-            PyBuffer_Release(&table);
-            Py_RETURN_NONE;
-        }
-        if (to == ' ' || to == '\t') {
-            if (!blank)
-                out[n++] = ' ';
-            blank = 1;
-            continue;
-        }
-        blank = 0;
-        out[n++] = to;
-    }
+    Py_ssize_t n = fold_chars(text, table.buf, out, 0), start = 0;
     PyBuffer_Release(&table);
-    Py_ssize_t start = 0;
+    if (n < 0) {
+        PyMem_Free(out);
+        Py_RETURN_NONE;
+    }
     while (start < n && (out[start] == ' ' || out[start] == '\n'))
         start++;
     while (n > start && (out[n - 1] == ' ' || out[n - 1] == '\n'))
         n--;
     PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out + start, n - start);
+    PyMem_Free(out);
+    return result;
+}
+
+/* cjk_fold_tokens(text, table): cjk_tokens(fold(text, table)) when the folded text is of CJK
+ * characters and marks only (not all ASCII, nothing folding to a-z, 0-9 or '['), as
+ * hegui.judges.features._tokens tokenises it; None otherwise (and as soon as a character tells).
+ * Stripping and collapsing blanks are skipped: blanks are never tokens. */
+static PyObject *cjk_fold_tokens(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer table = {0};
+    Py_UCS4 *out;
+    if (fold_args(args, &text, &table, &out) < 0)
+        return NULL;
+    Py_ssize_t n = fold_chars(text, table.buf, out, 1), kept = 0;
+    PyBuffer_Release(&table);
+    int wide = 0; /* a character beyond ASCII: the text is not tokenised as ASCII */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        wide |= out[i] > 0x7F;
+        if (is_cjk_token(out[i]))
+            out[kept++] = out[i];
+    }
+    PyObject *result = n < 0 || !wide ? Py_NewRef(Py_None)
+                                      : PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept);
     PyMem_Free(out);
     return result;
 }
@@ -397,6 +444,11 @@ static PyMethodDef methods[] = {
      "fold(text, table)\n"
      "--\n\n"
      "normalise(text)[0] of a text of characters the table handles, else None."},
+    {"cjk_fold_tokens", cjk_fold_tokens, METH_VARARGS,
+     "cjk_fold_tokens(text, table)\n"
+     "--\n\n"
+     "cjk_tokens(fold(text, table)) when the folded text is of CJK characters and marks\n"
+     "only, else None."},
     {NULL, NULL, 0, NULL},
 };
 

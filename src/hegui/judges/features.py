@@ -151,9 +151,9 @@ def _tokens(text: str, spec: FeatureSpec) -> str | list[str]:
     if len(text) > head_chars + tail_chars:  # never normalise more than can be read
         text = text[:head_chars] + "\n" + text[-tail_chars:]
     if _scoring is not None:  # Chinese text of common characters: folded and split in one call
-        folded: str | None = _scoring.cjk_fold_tokens(text, fold_table(spec.quotes))
-        if folded is not None:
-            return _cut(folded, spec)
+        chars: str | None = _scoring.cjk_fold_tokens(text, fold_table(spec.quotes))
+        if chars is not None:
+            return _cut(chars, spec)
     text = fold(text, quotes=spec.quotes)
     if text.isascii():  # nothing to gain from runs
         found = ["0" if t[0] in _DIGIT else t for t in _TOKEN.findall(text)]

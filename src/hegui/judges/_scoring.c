@@ -409,7 +409,7 @@ static PyObject *fold(PyObject *self, PyObject *args) {
 /* cjk_fold_tokens(text, table): cjk_tokens(fold(text, table)) when the folded text is of CJK
  * characters and marks only (not all ASCII, nothing folding to a-z, 0-9 or '['), as
  * hegui.judges.features._tokens tokenises it; None otherwise (and as soon as a character tells).
- * Stripping and collapsing blanks are skipped: blanks are never tokens. */
+ * The blanks are not stripped: they are never tokens. */
 static PyObject *cjk_fold_tokens(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_buffer table = {0};

@@ -360,23 +360,32 @@ static Py_ssize_t fold_chars(PyObject *text, const uint16_t *map, Py_UCS4 *out, 
     return n;
 }
 
-/* Parse (text, table) and allocate the output; 0 on success (release `table`, free `out`). */
-static int fold_args(PyObject *args, PyObject **text, Py_buffer *table, Py_UCS4 **out) {
-    if (!PyArg_ParseTuple(args, "Uy*", text, table))
-        return -1;
-    if (table->len != 0x10000 * (Py_ssize_t)sizeof(uint16_t)) {
-        PyBuffer_Release(table);
+/* Parse (text, table), allocate `out` and fold into it (fold_chars): the count (free `out`), -1
+ * when the text is not folded (`out` freed, no error set), -2 on an error (`out` freed). */
+static Py_ssize_t fold_call(PyObject *args, int stop_at_word, Py_UCS4 **out) {
+    PyObject *text;
+    Py_buffer table = {0};
+    if (!PyArg_ParseTuple(args, "Uy*", &text, &table))
+        return -2;
+    if (table.len != 0x10000 * (Py_ssize_t)sizeof(uint16_t)) {
+        PyBuffer_Release(&table);
         PyErr_SetString(PyExc_ValueError, "the fold table must hold 65536 uint16 values");
-        return -1;
+        return -2;
     }
-    Py_ssize_t size = PyUnicode_GET_LENGTH(*text);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
     *out = PyMem_Malloc((size_t)(size ? size : 1) * sizeof(Py_UCS4));
     if (*out == NULL) {
-        PyBuffer_Release(table);
+        PyBuffer_Release(&table);
         PyErr_NoMemory();
-        return -1;
+        return -2;
     }
-    return 0;
+    Py_ssize_t n = fold_chars(text, table.buf, *out, stop_at_word);
+    PyBuffer_Release(&table);
+    if (n < 0) {
+        PyMem_Free(*out);
+        *out = NULL;
+    }
+    return n;
 }
 
 /* fold(text, table): hegui.judges._text.normalise(text)[0] for a text of common characters, in
@@ -386,15 +395,11 @@ static int fold_args(PyObject *args, PyObject **text, Py_buffer *table, Py_UCS4 
  * Runs of ' ' and '\t' become one space and ' ' and '\n' are stripped at both ends, as in
  * normalise. */
 static PyObject *fold(PyObject *self, PyObject *args) {
-    PyObject *text;
-    Py_buffer table = {0};
-    Py_UCS4 *out;
-    if (fold_args(args, &text, &table, &out) < 0)
-        return NULL;
-    Py_ssize_t n = fold_chars(text, table.buf, out, 0), start = 0;
-    PyBuffer_Release(&table);
+    Py_UCS4 *out = NULL;
+    Py_ssize_t n = fold_call(args, 0, &out), start = 0;
     if (n < 0) {
-        PyMem_Free(out);
+        if (n == -2)
+            return NULL;
         Py_RETURN_NONE;
     }
     while (start < n && (out[start] == ' ' || out[start] == '\n'))
@@ -411,21 +416,21 @@ static PyObject *fold(PyObject *self, PyObject *args) {
  * hegui.judges.features._tokens tokenises it; None otherwise (and as soon as a character tells).
  * The blanks are not stripped: they are never tokens. */
 static PyObject *cjk_fold_tokens(PyObject *self, PyObject *args) {
-    PyObject *text;
-    Py_buffer table = {0};
-    Py_UCS4 *out;
-    if (fold_args(args, &text, &table, &out) < 0)
-        return NULL;
-    Py_ssize_t n = fold_chars(text, table.buf, out, 1), kept = 0;
-    PyBuffer_Release(&table);
+    Py_UCS4 *out = NULL;
+    Py_ssize_t n = fold_call(args, 1, &out), kept = 0;
+    if (n < 0) {
+        if (n == -2)
+            return NULL;
+        Py_RETURN_NONE;
+    }
     int wide = 0; /* a character beyond ASCII: the text is not tokenised as ASCII */
     for (Py_ssize_t i = 0; i < n; i++) {
         wide |= out[i] > 0x7F;
         if (is_cjk_token(out[i]))
             out[kept++] = out[i];
     }
-    PyObject *result = n < 0 || !wide ? Py_NewRef(Py_None)
-                                      : PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept);
+    PyObject *result =
+        wide ? PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept) : Py_NewRef(Py_None);
     PyMem_Free(out);
     return result;
 }

@@ -17,6 +17,7 @@ from hegui.gateway.eventlog import (
     append_one,
     load_head,
     purge,
+    recent,
     ts_us,
     verify_log,
 )
@@ -48,6 +49,36 @@ def test_a_chain_verifies_and_any_edit_breaks_it(store_url: str) -> None:
         report = verify_log(engine, chain)
         assert not report.ok and report.chains[0].broken_at == 4
         assert "altered" in (report.chains[0].problem or "")
+    finally:
+        engine.dispose()
+
+
+def test_every_field_is_stored_in_its_column(store_url: str) -> None:
+    # the writer inserts positional rows; a column out of order would swap fields
+    engine = open_gateway_engine(store_url)
+    chain = unique("c")
+    request = unique("r")
+    event = Event(
+        kind="enforcement",
+        ts_us=ts_us(now_utc()),
+        request_id=request,
+        user_id="u_1",
+        key_id="k_1",
+        action="warn",
+        detail={"reason": "理由", "n": 1},
+    )
+    try:
+        head = append(engine, chain, [event], ChainHead())
+        [stored] = recent(engine, request_id=request)
+        assert (stored.chain_id, stored.seq, stored.hash) == (chain, 1, head.hash)
+        assert ts_us(stored.ts) == event.ts_us
+        assert (stored.kind, stored.user_id, stored.key_id, stored.action) == (
+            "enforcement",
+            "u_1",
+            "k_1",
+            "warn",
+        )
+        assert stored.detail == event.detail
     finally:
         engine.dispose()
 

@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -162,6 +163,27 @@ def load_head(engine: Engine, chain_id: str) -> ChainHead:
     return ChainHead()
 
 
+_EVENT_COLUMNS = (
+    "chain_id", "seq", "ts_us", "kind", "request_id", "user_id", "key_id", "action", "detail",
+    "prev_hash", "hash",
+)  # fmt: skip
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+@cache
+def _insert_events_sql(paramstyle: str) -> str:
+    """``INSERT INTO gw_events`` with positional parameters in ``_EVENT_COLUMNS`` order."""
+    try:
+        mark = _PLACEHOLDERS[paramstyle]
+    except KeyError:
+        raise StoreError(
+            f"event log: unsupported database driver paramstyle {paramstyle!r}"
+        ) from None
+    columns = ", ".join(_EVENT_COLUMNS)
+    marks = ", ".join([mark] * len(_EVENT_COLUMNS))
+    return f"INSERT INTO {t.events.name} ({columns}) VALUES ({marks})"
+
+
 def append(
     engine: Engine,
     chain_id: str,
@@ -175,45 +197,23 @@ def append(
     Raises :class:`IntegrityError` when another writer appended to the same chain meanwhile
     (the unique (chain, seq) key forbids a fork); the caller reloads the head and retries.
     """
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     seq, prev = head.seq, head.hash
     for event in events:
         seq += 1
         detail = canonical(event.detail)
-        digest = event_hash(
-            chain_id,
-            seq,
-            event.ts_us,
-            event.kind,
-            event.request_id,
-            event.user_id,
-            event.key_id,
-            event.action,
-            detail,
-            prev,
-        )
-        rows.append(
-            {
-                "chain_id": chain_id,
-                "seq": seq,
-                "ts_us": event.ts_us,
-                "kind": event.kind,
-                "request_id": event.request_id,
-                "user_id": event.user_id,
-                "key_id": event.key_id,
-                "action": event.action,
-                "detail": detail,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
+        fields = (event.ts_us, event.kind, event.request_id, event.user_id, event.key_id)
+        digest = event_hash(chain_id, seq, *fields, event.action, detail, prev)
+        rows.append((chain_id, seq, *fields, event.action, detail, prev, digest))
         prev = digest
     content_rows = list(content)
     if not rows and not content_rows:
         return head
     with engine.begin() as conn:
         if rows:
-            conn.execute(insert(t.events), rows)
+            # the driver's executemany on tuples: SQLAlchemy's per-row parameter processing
+            # was a fifth of the gateway writer's time per event
+            conn.exec_driver_sql(_insert_events_sql(engine.dialect.paramstyle), rows)
         if content_rows:
             conn.execute(insert(t.content), content_rows)
     return ChainHead(seq, prev)

@@ -646,6 +646,12 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> int:
         f"(bare/gateway {thr['cpu_ratio']:.2f}), keyword only {cpu['keyword_only']:.3f} ms "
         f"({thr['keyword_only_cpu_ratio']:.2f})"
     )
+    # rate x CPU per request: below 1, the process had idle CPU (the clients set the pace)
+    busy = {k: thr[f"{k}_rps"] * cpu[k] / 1000 for k in ("bare", "gateway")}
+    line = f"  core 0 busy: bare {busy['bare']:.0%}, gateway {busy['gateway']:.0%}"
+    if busy["bare"] < 0.95:
+        line += ": the clients on core 1 set the bare proxy's pace (rate ratio > CPU ratio)"
+    print(line)
     print(
         f"leaks: {leak['streams']} streams, {leak['blocked']} blocked, "
         f"{leak['leaked_chars']} characters leaked [{mark('0 leaked characters')}], "

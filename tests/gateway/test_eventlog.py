@@ -8,11 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, update
 
+from hegui.errors import StoreError
 from hegui.gateway import tables as t
 from hegui.gateway.db import now_utc, open_gateway_engine
 from hegui.gateway.eventlog import (
     ChainHead,
     Event,
+    _insert_events_sql,
     append,
     append_one,
     load_head,
@@ -81,6 +83,12 @@ def test_every_field_is_stored_in_its_column(store_url: str) -> None:
         assert stored.detail == event.detail
     finally:
         engine.dispose()
+
+
+def test_a_driver_with_named_parameters_only_is_refused_clearly() -> None:
+    assert _insert_events_sql("qmark").count("?") == len(t.events.columns)
+    with pytest.raises(StoreError, match="paramstyle 'named'"):
+        _insert_events_sql("named")
 
 
 def test_a_deleted_event_is_found(store_url: str) -> None:

@@ -73,7 +73,8 @@ def write_config(folder: Path, url: str, concurrency: int, refusal_judge: str) -
 def start_mock(latency_ms: float) -> tuple[subprocess.Popen[str], str]:
     # The mock server runs on the other core so it does not steal hegui's CPU time.
     cmd = [sys.executable, "-m", "hegui.targets.mock_server", "--latency-ms", str(latency_ms)]
-    if os.cpu_count() and os.cpu_count() > 1:
+    cores = os.cpu_count() or 1
+    if cores > 1:
         cmd = ["taskset", "-c", "1", *cmd]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None

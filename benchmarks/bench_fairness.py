@@ -45,7 +45,7 @@ def bench_permutation(permutations: int) -> None:
     groups = np.tile(np.arange(k), n // k)
     strata = np.repeat(np.arange(n // k), k)
     start = time.perf_counter()
-    permutation_p(values, groups, strata, permutations=permutations)
+    permutation_p(list(values), list(groups), list(strata), permutations=permutations)
     fast = time.perf_counter() - start
     start = time.perf_counter()
     observed = between_groups(values, groups, k)
@@ -68,7 +68,7 @@ def bench_analysis() -> None:
     chat = make_target(1, ["河南"])
 
     async def ask() -> list[str]:
-        return [await chat([{"role": "user", "content": i.prompt}]) for i in items]
+        return [await chat([{"role": "user", "content": i.prompt or ""}]) for i in items]
 
     texts = asyncio.run(ask())
     judge = RefusalJudge()

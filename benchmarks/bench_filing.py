@@ -24,9 +24,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "filing"))
+sys.path.insert(0, str(ROOT))
 
-from filing_project import assess, make_project  # noqa: E402
+from tests.filing.filing_project import assess, make_project  # noqa: E402
 
 from hegui.assess.session import open_store, run_pack  # noqa: E402
 from hegui.filing import build_package, gather  # noqa: E402

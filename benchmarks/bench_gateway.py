@@ -528,10 +528,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # them alike; a round's ratios compare measurements taken a few seconds apart.
         order = [("bare", None), ("gateway", full), ("keyword_only", keyword_only)]
         for r in range(args.rounds):
-            for name, config in order if r % 2 == 0 else order[::-1]:
-                proc = bare(up.url) if config is None else gateway(config)
+            for name, tested in order if r % 2 == 0 else order[::-1]:
+                proc = bare(up.url) if tested is None else gateway(tested)
                 try:
-                    rps, ms = throughput(proc, None if config is None else keys[config], n, c)
+                    rps, ms = throughput(proc, None if tested is None else keys[tested], n, c)
                 finally:
                     proc.stop()
                 rates[name].append(rps)
@@ -547,7 +547,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         up.stop()
     med = {k: statistics.median(v) for k, v in rates.items()}
-    ms = {k: statistics.median(v) for k, v in cpu.items()}
+    cpu_ms = {k: statistics.median(v) for k, v in cpu.items()}
 
     def ratios(name: str) -> list[float]:
         return [g / b for g, b in zip(rates[name], rates["bare"], strict=True)]
@@ -559,9 +559,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ratio": statistics.median(ratios("gateway")),
         "keyword_only_ratio": statistics.median(ratios("keyword_only")),
         "round_ratios": ratios("gateway"),
-        "cpu_ms_per_request": ms,
-        "cpu_ratio": ms["bare"] / ms["gateway"],
-        "keyword_only_cpu_ratio": ms["bare"] / ms["keyword_only"],
+        "cpu_ms_per_request": cpu_ms,
+        "cpu_ratio": cpu_ms["bare"] / cpu_ms["gateway"],
+        "keyword_only_cpu_ratio": cpu_ms["bare"] / cpu_ms["keyword_only"],
         "rounds": rates,
     }
     leaked = blocked = 0
@@ -592,10 +592,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         up.stop()
     if any(t != ANSWER for t, _, _ in through_s):
         raise RuntimeError("the paced answer did not come through whole")
-    d = statistics.median(x[2] for x in direct_s if x[2] is not None)
-    g = statistics.median(x[2] for x in through_s if x[2] is not None)
-    results["ttft"] = {"rate_chars_per_s": args.rate, "direct_ms": d, "gateway_ms": g}
-    results["ttft"]["added_ms"] = g - d
+    ttft_direct = statistics.median(x[2] for x in direct_s if x[2] is not None)
+    ttft_gateway = statistics.median(x[2] for x in through_s if x[2] is not None)
+    results["ttft"] = {
+        "rate_chars_per_s": args.rate,
+        "direct_ms": ttft_direct,
+        "gateway_ms": ttft_gateway,
+        "added_ms": ttft_gateway - ttft_direct,
+    }
     shutil.rmtree(folder, ignore_errors=True)
     return report(results, args)
 

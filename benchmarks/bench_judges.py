@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from unittest.mock import patch
 
 from hegui.judges import CascadeJudge, HarmJudge, HybridRefusalJudge, RefusalJudge, linear
 from hegui.judges.datasets import LabelledExample, load_examples
@@ -87,12 +88,9 @@ def scorer_ratio() -> None:
     if compiled._compiled is None:
         print("  (the compiled scorer is not built: every model above scored in numpy)")
         return
-    saved, linear._scoring = linear._scoring, None
-    try:
+    with patch.object(linear, "_scoring", None):
         in_numpy = LinearModel.from_json(compiled.to_json())
         assert in_numpy._compiled is None  # resolved (and cached) without the scorer
-    finally:
-        linear._scoring = saved
     fast = cpu_per_item(compiled.predict, ANSWERS, rounds=200)
     slow = cpu_per_item(in_numpy.predict, ANSWERS, rounds=200)
     print(

@@ -3,10 +3,12 @@ uvicorn server on a free port. Sign in, review answers, role restrictions."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -117,7 +119,12 @@ def test_role_restrictions_in_the_browser(browser: object, live: LiveServer, run
 
 
 def test_incident_open_and_close_with_its_regression_run(
-    browser: object, live: LiveServer, run_id: str, project: ProjectConfig, app: FastAPI
+    browser: object,
+    live: LiveServer,
+    run_id: str,
+    project: ProjectConfig,
+    app: FastAPI,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     item_id = failed_generation_item(project, run_id, app)
     admin = _page(browser, live, "admin")
@@ -168,8 +175,20 @@ def test_incident_open_and_close_with_its_regression_run(
         ),
         encoding="utf-8",
     )
+    # the run goes on in the background (held back here, so the page sees it under way): the
+    # page polls, and reloads when the run is linked
+    service = app.state.console.incidents()
+    verify = service.verify
+
+    async def held_back(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(3)
+        return await verify(*args, **kwargs)
+
+    monkeypatch.setattr(service, "verify", held_back)
     submit("#form-verify", target="replay:fixed.jsonl")
-    assert "PASS" in admin.inner_text("#verifications")  # type: ignore[attr-defined]
+    assert "正在运行" in admin.inner_text("#verification-job")  # type: ignore[attr-defined]
+    admin.wait_for_selector("#verifications td.PASS", timeout=30_000)  # type: ignore[attr-defined]
+    assert not admin.inner_text("#verification-job")  # type: ignore[attr-defined]
     submit("#form-close", note="回归测试通过")
     assert "已关闭" in admin.inner_text("#incident-status")  # type: ignore[attr-defined]
     assert "哈希链完整" in admin.inner_text("#timeline-check")  # type: ignore[attr-defined]

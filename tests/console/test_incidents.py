@@ -3,18 +3,32 @@ regression run against the fixed model, close; a reviewer cannot close; the comp
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from hegui.config import ProjectConfig
+from hegui.incidents import (
+    ContainmentAction,
+    ContainmentIn,
+    Evidence,
+    Incident,
+    IncidentError,
+    IncidentIn,
+    IncidentSource,
+    RemediationIn,
+    SourceKind,
+)
 from hegui.incidents.sources import failed_items
-from hegui.records import ItemKind
+from hegui.records import ItemKind, Message
 from hegui.store import RunStore
 from tests.console.conftest import csrf_of
 
@@ -91,8 +105,15 @@ def test_incident_from_a_failed_answer_to_closed(
         ),
         encoding="utf-8",
     )
-    page = post(admin, f"{url}/verify", url, target="replay:fixed.jsonl")
+    # the run goes on in the background; the page polls until it has linked the run
+    post(admin, f"{url}/verify", url, target="replay:fixed.jsonl")
+    job = app.state.console.verifications().wait(incident_id)
+    assert job.error is None and job.passed and job.run_id
+    done = admin.get(f"{url}/verification")
+    assert done.status_code == 200 and done.headers["HX-Refresh"] == "true"
+    page = admin.get(url).text
     assert 'id="verifications"' in page and "PASS" in page and "验证中" in page
+    assert job.run_id in page
     page = post(admin, f"{url}/close", url, note="回归测试通过")
     assert "已关闭" in page and "哈希链完整" in page
     for action in (
@@ -110,6 +131,67 @@ def test_incident_from_a_failed_answer_to_closed(
     assert incident_id in listing and "已关闭" in listing
     audit = admin.get("/audit").text
     assert "incident.close" in audit and "incident.verify" in audit
+
+
+def test_a_regression_run_goes_on_in_the_background(
+    app: FastAPI,
+    client_for: Callable[[str], TestClient],
+    project: ProjectConfig,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    service = app.state.console.incidents()
+    evidence = Evidence(messages=(Message(role="user", content="问"),), answer="答", risk="A.1.4")
+    opened = service.open(
+        IncidentIn(title="t", source=IncidentSource(kind=SourceKind.MANUAL), evidence=(evidence,)),
+        actor="t",
+    )
+    incident_id = opened.id
+    service.contain(
+        incident_id,
+        [ContainmentIn(action=ContainmentAction.CONTENT_REMOVED, detail="d")],
+        actor="t",
+    )
+    service.remediate(incident_id, RemediationIn(description="d", model_version="v2"), actor="t")
+    service.add_regression(incident_id, Path(project.base_dir) / "regression.jsonl", actor="t")
+    gate = threading.Event()
+
+    async def unreachable(*_args: object, **_kwargs: object) -> Incident:
+        await asyncio.to_thread(gate.wait, 30)
+        raise IncidentError("upstream 'x' is unreachable")
+
+    monkeypatch.setattr(service, "verify", unreachable)
+    admin = client_for("admin")
+    url = f"/incidents/{incident_id}"
+    page = post(admin, f"{url}/verify", url, target="openai:m@http://127.0.0.1:9/v1")
+    assert 'hx-get="/incidents/' in page and "回归验证正在运行" in page
+    # one run per incident at a time
+    token = csrf_of(admin, url)
+    again = admin.post(f"{url}/verify", data={"csrf": token, "target": "replay:x.jsonl"})
+    assert again.status_code == 400 and "under way" in again.text
+    assert 'hx-trigger="every 2s"' in admin.get(f"{url}/verification").text
+    gate.set()
+    job = app.state.console.verifications().wait(incident_id)
+    assert job.error == "upstream 'x' is unreachable" and job.passed is None
+    box = admin.get(f"{url}/verification")
+    assert "HX-Refresh" not in box.headers and "unreachable" in box.text
+    assert 'role="alert"' in admin.get(url).text and "hx-trigger" not in admin.get(url).text
+    audit = admin.get("/audit").text
+    assert "incident.verify" in audit
+
+
+def test_a_regression_run_is_refused_at_once_when_the_incident_is_not_ready(
+    app: FastAPI, client_for: Callable[[str], TestClient]
+) -> None:
+    service = app.state.console.incidents()
+    opened = service.open(
+        IncidentIn(title="t", source=IncidentSource(kind=SourceKind.MANUAL)), actor="t"
+    )
+    admin = client_for("admin")
+    url = f"/incidents/{opened.id}"
+    token = csrf_of(admin, url)
+    early = admin.post(f"{url}/verify", data={"csrf": token, "target": "replay:x.jsonl"})
+    assert early.status_code == 400 and "record the fix first" in early.text
+    assert app.state.console.verifications().get(opened.id) is None
 
 
 def test_manual_incident_validation(client_for: Callable[[str], TestClient]) -> None:

@@ -252,6 +252,15 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "inc.verify": ("回归验证", "Verify"),
     "inc.run_now": ("现在运行（填写被测服务）", "run now (give a target)"),
     "inc.verify_go": ("验证", "Verify"),
+    "inc.job_running": (
+        "回归验证正在运行（{target}，开始于 {started}），完成后本页自动刷新。",
+        "A regression run against {target} is under way (started {started}); this page reloads "
+        "when it ends.",
+    ),
+    "inc.job_failed": (
+        "对 {target} 的回归验证未能完成",
+        "The regression run against {target} failed",
+    ),
     "inc.close": ("关闭事件", "Close the incident"),
     "inc.note": ("备注", "Note"),
     "inc.timeline": ("时间线", "Timeline"),

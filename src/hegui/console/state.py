@@ -20,6 +20,7 @@ from hegui.policy import Pack
 from hegui.store import RunStore
 
 if TYPE_CHECKING:
+    from hegui.console.jobs import VerificationJobs
     from hegui.incidents import IncidentService
     from hegui.incidents.complaints import ComplaintDesk
 
@@ -38,6 +39,7 @@ class ConsoleState:
     _gateway: Engine | None = None
     _incidents: IncidentService | None = None
     _desk: ComplaintDesk | None = None
+    _verifications: VerificationJobs | None = None
     _packs: dict[str, Pack] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -100,6 +102,15 @@ class ConsoleState:
                 self._incidents = IncidentService(self.store.engine, pack)
             return self._incidents
 
+    def verifications(self) -> VerificationJobs:
+        """Regression runs started from the console (run in a worker thread)."""
+        from hegui.console.jobs import VerificationJobs
+
+        with self._lock:
+            if self._verifications is None:
+                self._verifications = VerificationJobs(self.settings.project, self.incidents)
+            return self._verifications
+
     def desk(self) -> ComplaintDesk:
         """The complaint desk on the gateway's store."""
         from hegui.incidents.complaints import ComplaintDesk
@@ -112,6 +123,8 @@ class ConsoleState:
     def close(self) -> None:
         """Stop background work and release the databases."""
         self.reports.close()
+        if self._verifications is not None:
+            self._verifications.close()
         if self._desk is not None:
             self._desk.dispose()
         if self._gateway is not None:

@@ -242,6 +242,13 @@ class IncidentService(IncidentStore):
         self._mutate(incident_id, actor, "regression_added", detail, change)
         return added
 
+    def check_verifiable(self, incident_id: str) -> Incident:
+        """The incident, when a regression run can be linked to it now; else an
+        :class:`IncidentError` that says which step comes first."""
+        current = self.get(incident_id)
+        _ready_to_verify(current)
+        return current
+
     async def verify(
         self,
         incident_id: str,
@@ -255,8 +262,7 @@ class IncidentService(IncidentStore):
         store; ``target`` and ``model_version`` default to the config's and the fix's) and record
         the run with :meth:`record_verification`."""
         check_actor(actor)
-        current = self.get(incident_id)
-        _ready_to_verify(current)
+        current = self.check_verifiable(incident_id)
         assert current.regression_bank is not None
         store = RunStore(config.store_url())
         try:
@@ -279,8 +285,7 @@ class IncidentService(IncidentStore):
         The run passes when every regression item was answered by the fixed model version and
         every answer passes every judge that decided it (an undecided answer proves nothing).
         """
-        current = self.get(incident_id)
-        _ready_to_verify(current)
+        current = self.check_verifiable(incident_id)
         result = check_run(store, run_id, current.regression_items, self.pack)
         passed, reason = proves_fix(current, result)
 

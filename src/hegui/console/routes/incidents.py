@@ -7,7 +7,6 @@ only admins take the other steps (so a reviewer cannot close an incident).
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -182,6 +181,8 @@ def incident(request: Request, user: User, incident_id: str) -> Response:
         actions=list(ContainmentAction),
         runs=runs_page(state.store, after=None, limit=50),
         today=service.clock().date().isoformat(),
+        job=state.verifications().get(incident_id),
+        incident_id=incident_id,
     )
 
 
@@ -320,9 +321,8 @@ def verify(
         value = target.strip()
         if value.startswith("replay:"):
             value = "replay:" + str(project_path(request, value.removeprefix("replay:"), "target"))
-        result = asyncio.run(
-            service.verify(incident_id, state.settings.project, actor=actor(user), target=value)
-        )
+        state.verifications().start(incident_id, value, actor=actor(user))
+        return _done(request, user, "verify", incident_id, target=value, started=True)
     else:
         raise ConsoleError("choose a stored run, or give a target to run now", field="run_id")
     latest = result.verification
@@ -334,6 +334,16 @@ def verify(
         run=latest.run_id if latest else None,
         passed=latest.passed if latest else None,
     )
+
+
+@router.get("/incidents/{incident_id}/verification", response_class=HTMLResponse)
+def verification(request: Request, user: User, incident_id: str) -> Response:
+    """The regression run started from the console: a polling box while it runs; when it has
+    linked its run, an empty answer that makes htmx reload the page."""
+    job = state_of(request).verifications().get(incident_id)
+    if job is not None and not job.running and job.error is None:
+        return Response(status_code=200, headers={"HX-Refresh": "true"})
+    return render(request, "_verification_job.html", user, job=job, incident_id=incident_id)
 
 
 @router.post("/incidents/{incident_id}/close")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from hegui.cli import app
@@ -69,6 +71,26 @@ def test_runs_report_and_rescore(demo_dir: Path) -> None:
     assert after["spec"]["methods"]["classifier"] == "acceptable"
     # the answers are the stored ones: nothing was asked again
     assert [r["answer"] for r in after["evidence"]] == [r["answer"] for r in before["evidence"]]
+
+
+def test_rescore_records_the_judge_options_it_used(demo_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_dir, folder)
+    config = folder / "hegui.yaml"
+    original = latest_report(folder)["spec"]["judge_options"]
+    assert "refusal-ml" not in original
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("judges:\n", "judges:\n  options: {refusal-ml: {threshold: 0.6}}\n", 1)
+    config.write_text(text, encoding="utf-8")
+    rescored = runner.invoke(app, ["rescore", "latest", "--config", str(config)])
+    assert rescored.exit_code == 1, rescored.output
+    report = latest_report(folder)
+    assert report["spec"]["judge_options"]["refusal-ml"] == {"threshold": 0.6}
+    # the workbook's run sheet names them too
+    book = load_workbook(folder / "reports" / report["spec"]["run_id"] / "report.xlsx")
+    cells = [str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert any("Judge options: refusal-ml" in c for c in cells)
+    assert '{"threshold": 0.6}' in cells
 
 
 def test_bad_judge_option_and_unknown_run_exit_2(demo_dir: Path) -> None:

@@ -74,16 +74,23 @@ def test_run_plan_answers_and_verdicts_round_trip(store):
     verdicts = store.verdicts(spec.run_id, 1)
     assert len(verdicts) == 4 and verdicts[("i1", 0)][0].label == "refuse"
 
+    assert store.judging_info(spec.run_id, 1).options == spec.judge_options
+    # a judging stored before options were recorded (no "options" key) reads back as unknown
+    assert JudgingInfo(methods={}, judges={}).dump() == '{"methods": {}, "judges": {}}'
+    old = store.new_judging(spec.run_id, JudgingInfo(methods={}, judges={}))
+    assert store.judging_info(spec.run_id, old).options is None
     judging = store.new_judging(
-        spec.run_id, JudgingInfo(methods={"refusal": "x"}, judges={"x": "2"})
+        spec.run_id,
+        JudgingInfo(methods={"refusal": "x"}, judges={"x": "2"}, options={"x": {"t": 0.5}}),
     )
     store.store_judging(
         spec.run_id, judging, [(("i1", 0), [Verdict(label="comply", judge="x", judge_version="2")])]
     )
     run = store.get_run(spec.run_id)
-    assert run.judging == 2
-    assert store.judging_info(spec.run_id, 2).methods == {"refusal": "x"}
-    assert store.verdicts(spec.run_id, 2)[("i1", 0)][0].label == "comply"
+    assert run.judging == judging == 3
+    assert store.judging_info(spec.run_id, judging).methods == {"refusal": "x"}
+    assert store.judging_info(spec.run_id, judging).options == {"x": {"t": 0.5}}
+    assert store.verdicts(spec.run_id, judging)[("i1", 0)][0].label == "comply"
     store.set_status(spec.run_id, "complete", add_seconds=1.5)
     run = store.get_run(spec.run_id)
     assert run.status == "complete" and run.finished_at is not None and run.wall_seconds == 1.5

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from hegui.assess.execute import judge_attempt
-from hegui.assess.session import build_judges, close_judges, judge_names_by_kind
+from hegui.assess.session import (
+    build_judges,
+    close_judges,
+    judge_names_by_kind,
+    used_judge_options,
+)
 from hegui.config import ProjectConfig
 from hegui.errors import ConfigError
 from hegui.policy import Pack
@@ -35,7 +40,8 @@ async def rescore(
                 f"unknown assessment method {method!r}; use one of {', '.join(METHODS)}"
             )
         methods[method] = judge
-    judges = build_judges(config, judge_names_by_kind(pack, methods))
+    names = judge_names_by_kind(pack, methods)
+    judges = build_judges(config, names)
     items = {p.key: p for p in store.plan(run_id)}
     results: list[tuple[tuple[str, int], list[Verdict]]] = []
     try:
@@ -51,6 +57,9 @@ async def rescore(
     finally:
         await close_judges(judges)
     versions = {j.name: j.version for kind in judges.values() for j in kind}
-    judging = store.new_judging(run_id, JudgingInfo(methods=methods, judges=versions))
+    options = used_judge_options(config, names)
+    judging = store.new_judging(
+        run_id, JudgingInfo(methods=methods, judges=versions, options=options)
+    )
     store.store_judging(run_id, judging, results)
     return judging

@@ -65,6 +65,14 @@ def build_judges(
     return {kind: [built[n] for n in kind_names] for kind, kind_names in names.items()}
 
 
+def used_judge_options(
+    config: ProjectConfig, names: dict[ItemKind, list[str]]
+) -> dict[str, dict[str, Any]]:
+    """The ``judges.options`` of the named judges that have any (recorded with a judging)."""
+    used = {n for kind_names in names.values() for n in kind_names}
+    return {name: options for name in sorted(used) if (options := judge_options(config, name))}
+
+
 def judge_options(config: ProjectConfig, name: str) -> dict[str, Any]:
     """``judges.options.<name>`` of hegui.yaml, with file paths resolved against its folder."""
     options = dict(config.judges.options.get(name, {}))
@@ -133,11 +141,7 @@ def create_run(config: ProjectConfig, store: RunStore) -> tuple[RunSpec, list[Pl
         limit=settings.limit,
         judges={j.name: j.version for kind in judges.values() for j in kind},
         methods=methods,
-        judge_options={
-            name: options
-            for name in {n for kind in names.values() for n in kind}
-            if (options := judge_options(config, name))
-        },
+        judge_options=used_judge_options(config, names),
         error_budget=settings.error_budget,
         cache=settings.cache,
         config_path=str(config.path) if config.path else None,

@@ -83,7 +83,13 @@ def build_report(
     fair = build_fairness(store, run_id, plan, fairness)
     return RunReport(
         # The report shows the judging it scored, which ``hegui rescore`` may have changed.
-        spec=spec.model_copy(update={"methods": judging.methods, "judges": judging.judges}),
+        spec=spec.model_copy(
+            update={
+                "methods": judging.methods,
+                "judges": judging.judges,
+                "judge_options": spec.judge_options if judging.options is None else judging.options,
+            }
+        ),
         status=stored.status,
         pack_title=f"{pack.title_zh} / {pack.title_en}",
         results=all_results,

@@ -234,6 +234,8 @@ def metadata_rows(report: RunReport) -> Iterable[tuple[str, Any]]:
     yield "回答缓存 Answer cache", "启用 on" if spec.cache else "关闭 off"
     for judge, version in sorted(spec.judges.items()):
         yield f"研判器 Judge: {judge}", version
+    for judge, options in sorted(spec.judge_options.items()):
+        yield f"研判器参数 Judge options: {judge}", _plain(options)
     for method, assigned in sorted(spec.methods.items()):
         label = f"方法 Method: {METHOD_ZH.get(method, method)} {method}"
         yield label, assigned or "未指定 unassigned"

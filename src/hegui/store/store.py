@@ -71,13 +71,19 @@ class ErrorRecord:
 
 @dataclass(frozen=True, slots=True)
 class JudgingInfo:
-    """One judging of a run: assessment method → judge name, and judge name → version."""
+    """One judging of a run: assessment method → judge name, judge name → version, and the
+    judges' options (``judges.options`` of hegui.yaml when it was made)."""
 
     methods: dict[str, str | None]
     judges: dict[str, str]
+    options: dict[str, dict[str, Any]] | None = None
+    """Judge name → options; ``None`` for judgings stored before options were recorded."""
 
     def dump(self) -> str:
-        return json.dumps({"methods": self.methods, "judges": self.judges})
+        data: dict[str, Any] = {"methods": self.methods, "judges": self.judges}
+        if self.options is not None:
+            data["options"] = self.options
+        return json.dumps(data, ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +239,9 @@ class RunStore:
                     run_id=spec.run_id,
                     judging=1,
                     created_at=now,
-                    judges=JudgingInfo(methods=spec.methods, judges=spec.judges).dump(),
+                    judges=JudgingInfo(
+                        methods=spec.methods, judges=spec.judges, options=spec.judge_options
+                    ).dump(),
                 )
             )
             rows = [
@@ -465,7 +473,7 @@ class RunStore:
         if row is None:
             raise StoreError(f"run {run_id!r} has no judging {judging}")
         raw = json.loads(row.judges)
-        return JudgingInfo(methods=raw["methods"], judges=raw["judges"])
+        return JudgingInfo(methods=raw["methods"], judges=raw["judges"], options=raw.get("options"))
 
     def verdicts(self, run_id: str, judging: int) -> dict[tuple[str, int], list[Verdict]]:
         out: dict[tuple[str, int], list[Verdict]] = {}

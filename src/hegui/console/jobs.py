@@ -3,8 +3,8 @@
 A regression run asks the fixed model every regression item: minutes against a real endpoint,
 far beyond a page's budget. The verify form starts one here and returns at once; the incident
 page shows it running and polls (htmx) until it ends, then reloads with the run linked. One run
-per incident at a time, one at a time in all (they share the target). Jobs live in memory: a
-console stopped mid-run loses the job, not the answers already stored, and the run can then be
+per incident at a time; runs of several incidents take turns (one worker). Jobs live in memory:
+a console stopped mid-run loses the job, not the answers already stored, and the run can then be
 linked from the verify form's list of stored runs (or run again).
 """
 
@@ -60,8 +60,8 @@ class VerificationJobs:
     def start(self, incident_id: str, target: str, *, actor: str) -> VerificationJob:
         """Start a regression run of the incident's items against ``target``.
 
-        What can be checked at once is (the incident is ready to verify, no run of it is under
-        way); the rest (the target, the answers, the judges) ends up in the job's ``error``.
+        Checked at once: the incident is ready to verify and has no run under way. Whatever else
+        goes wrong (the target, the answers, the judges) ends up in the job's ``error``.
         """
         service = self._service()
         service.check_verifiable(incident_id)

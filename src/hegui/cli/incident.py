@@ -25,7 +25,7 @@ from hegui.cli._incident import (
     print_incident,
     service_of,
 )
-from hegui.cli.incident_open import open_incident
+from hegui.cli.incident_open import candidates, open_incident
 from hegui.config import load_config
 from hegui.gateway.db import now_utc
 from hegui.incidents import (
@@ -42,6 +42,7 @@ app = typer.Typer(
     help="Incidents: stop, report, fix and prove the fix (IM Art. 14).", no_args_is_help=True
 )
 app.command("open")(open_incident)
+app.command("candidates")(candidates)
 
 
 @app.command("list")

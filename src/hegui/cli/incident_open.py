@@ -1,14 +1,26 @@
-"""``hegui incident open``: open an incident from what found the content."""
+"""``hegui incident open``: open an incident from what found the content; ``hegui incident
+candidates``: the gateway's output stops that no incident covers yet."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 
 from hegui.cli._common import friendly_errors, out
-from hegui.cli._incident import ActorOption, ConfigOption, actor_name, build, print_incident
+from hegui.cli._incident import (
+    ActorOption,
+    ConfigOption,
+    actor_name,
+    build,
+    print_incident,
+    service_of,
+)
 from hegui.config import load_config
 from hegui.incidents import (
     Evidence,
@@ -151,3 +163,40 @@ def _from_gateway(
                 admin.engine, event_id, content=content, title=title
             )
         return incident
+
+
+@friendly_errors
+def candidates(
+    days: Annotated[int, typer.Option(min=1, help="Look back this many days.")] = 30,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    config_path: ConfigOption = None,
+) -> None:
+    """Answers the gateway's output chain stopped (the model generated the content) that no
+    incident covers yet, by risk code; open one with ``hegui incident open --event``."""
+    from hegui.gateway.admin import Admin
+    from hegui.gateway.db import now_utc
+    from hegui.incidents.candidates import gateway_candidates
+
+    since = now_utc() - timedelta(days=days)
+    with Admin.open(config_path) as admin, service_of(config_path) as service:
+        groups = gateway_candidates(admin.engine, service.engine, since=since)
+    if as_json:
+        out.print_json(json.dumps([asdict(g) for g in groups], default=str))
+        return
+    table = Table(title=f"output stops without an incident, last {days} days")
+    for column in ("risk", "requests", "first (UTC)", "last (UTC)", "models", "latest event"):
+        table.add_column(column, overflow="fold", no_wrap=column == "latest event")
+    for g in groups:
+        table.add_row(
+            g.risk or "—",
+            str(g.requests),
+            f"{g.first_seen:%Y-%m-%d %H:%M}",
+            f"{g.last_seen:%Y-%m-%d %H:%M}",
+            ", ".join(g.models),
+            g.latest_event,
+        )
+    out.print(table)
+    if groups:
+        out.print(
+            f"open one: hegui incident open --event {groups[0].latest_event} [--with-content]"
+        )

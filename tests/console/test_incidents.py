@@ -16,6 +16,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from hegui.config import ProjectConfig
+from hegui.gateway.db import now_utc
+from hegui.gateway.eventlog import Event, append_one, ts_us
 from hegui.incidents import (
     ContainmentAction,
     ContainmentIn,
@@ -192,6 +194,25 @@ def test_a_regression_run_is_refused_at_once_when_the_incident_is_not_ready(
     early = admin.post(f"{url}/verify", data={"csrf": token, "target": "replay:x.jsonl"})
     assert early.status_code == 400 and "record the fix first" in early.text
     assert app.state.console.verifications().get(opened.id) is None
+
+
+def test_gateway_output_stops_become_incidents(
+    app: FastAPI, client_for: Callable[[str], TestClient]
+) -> None:
+    engine = app.state.console.gateway_engine()
+    detail = {"model": "qwen", "output": {"action": "block", "risk": "A.1.4"}}
+    event = Event(kind="request", ts_us=ts_us(now_utc()), request_id="r-gw", action="block")
+    append_one(engine, "gw-console", event.model_copy(update={"detail": detail}))
+    auditor, reviewer = client_for("auditor"), client_for("reviewer")
+    listing = auditor.get("/incidents").text
+    assert 'id="candidates"' in listing and "gw-console:1" in listing and "A.1.4" in listing
+    assert "/incidents/from-gateway" not in listing  # an auditor changes nothing
+    page = post(reviewer, "/incidents/from-gateway", "/incidents", event="gw-console:1")
+    assert "r-gw" in page and "A.1.4" in page
+    assert 'id="candidates"' not in reviewer.get("/incidents").text
+    token = csrf_of(reviewer, "/incidents")
+    missing = reviewer.post("/incidents/from-gateway", data={"csrf": token, "event": "gw-x:9"})
+    assert missing.status_code == 400 and "no gateway event" in missing.text
 
 
 def test_manual_incident_validation(client_for: Callable[[str], TestClient]) -> None:

@@ -213,6 +213,20 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "inc.title": ("安全事件", "Incidents"),
     "inc.none": ("没有安全事件。", "No incidents."),
     "inc.overdue": ("已超期的处置步骤", "Steps past their deadline"),
+    "inc.candidates": (
+        "网关拦截的输出，尚无安全事件",
+        "Answers the gateway stopped, without an incident",
+    ),
+    "inc.candidates_help": (
+        "近 {days} 天网关输出检查拦截或代答的回答（模型已生成该内容），按风险类别汇总；"
+        "已被安全事件引用的请求不再列出。",
+        "Answers the gateway's output chain blocked or replaced in the last {days} days (the model "
+        "generated the content), by risk code; requests an incident references are left out.",
+    ),
+    "inc.candidate_requests": ("请求数", "requests"),
+    "inc.first_seen": ("最早", "first"),
+    "inc.last_seen": ("最近", "last"),
+    "inc.latest_event": ("最近事件", "latest event"),
     "inc.export": ("导出", "Export"),
     "inc.id": ("事件", "Incident"),
     "inc.step": ("步骤", "Step"),

@@ -8,6 +8,7 @@ only admins take the other steps (so a reviewer cannot close an incident).
 from __future__ import annotations
 
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -34,8 +35,9 @@ from hegui.incidents import (
     RemediationIn,
     SourceKind,
 )
+from hegui.incidents.candidates import gateway_candidates
 from hegui.incidents.export import export_overdue
-from hegui.incidents.sources import from_run
+from hegui.incidents.sources import from_gateway_event, from_run
 from hegui.records import Message
 
 router = APIRouter()
@@ -45,6 +47,8 @@ Staff = Annotated[ConsoleUser, Depends(STAFF)]
 Admin = Annotated[ConsoleUser, Depends(ADMINS)]
 Text = Annotated[str, Form(max_length=5000)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CANDIDATE_DAYS = 30
+"""How far back ``/incidents`` looks for gateway output stops without an incident."""
 
 
 def actor(user: ConsoleUser) -> str:
@@ -85,11 +89,15 @@ def incidents(
     service = state_of(request).incidents()
     wanted = IncidentStatus(status) if status in {s.value for s in IncidentStatus} else None
     found = service.list(status=wanted, limit=500)
+    since = service.clock() - timedelta(days=CANDIDATE_DAYS)
+    candidates = gateway_candidates(state_of(request).gateway_engine(), service.engine, since=since)
     return render(
         request,
         "incidents.html",
         user,
         incidents=found,
+        candidates=candidates,
+        candidate_days=CANDIDATE_DAYS,
         overdue=_overdue(request),
         status_filter=status,
         statuses=list(IncidentStatus),
@@ -145,6 +153,17 @@ def open_incident(
         raise _invalid(exc) from None
     opened = state_of(request).incidents().open(incident, actor=actor(user))
     return _done(request, user, "open", opened.id, title=opened.title)
+
+
+@router.post("/incidents/from-gateway")
+def open_from_gateway(
+    request: Request, user: Staff, event: Annotated[str, Form(max_length=200)]
+) -> Response:
+    """Open an incident from a gateway event (an output stop listed on ``/incidents``)."""
+    state = state_of(request)
+    incident = from_gateway_event(state.gateway_engine(), event)
+    opened = state.incidents().open(incident, actor=actor(user))
+    return _done(request, user, "open", opened.id, event=event)
 
 
 @router.post("/runs/{run_id}/incident")

@@ -98,6 +98,8 @@ events = Table(
     Index("ix_gw_events_ts", "ts_us"),
     Index("ix_gw_events_request", "request_id"),
     Index("ix_gw_events_user", "user_id", "ts_us"),
+    # stops (block, canned) among millions of passed requests: `hegui incident candidates`
+    Index("ix_gw_events_action", "action", "ts_us"),
 )
 
 anchors = Table(

@@ -196,5 +196,6 @@ def test_a_client_leaving_mid_stream_stops_the_upstream_and_is_logged(
         (event,) = eventlog.recent(server.gateway.engine, request_id=request_id)
         assert event.detail["client_disconnected"] is True
         assert 0 < event.detail["released_chars"] < 400
+        assert event.detail["upstream_ms"] > 0  # the time to the start of the stream
     finally:
         server.stop()

@@ -164,9 +164,9 @@ async def _moderated(
         ) from None
     ctx.upstream = reply.upstream
     if isinstance(reply, UpstreamStream):
-        gw.metrics.upstream_seconds.labels(reply.upstream).observe(
-            time.perf_counter() - reply.started
-        )
+        # a stream's upstream time is its time to the start of the answer (as in the metric)
+        ctx.upstream_s = time.perf_counter() - reply.started
+        gw.metrics.upstream_seconds.labels(reply.upstream).observe(ctx.upstream_s)
         return stream_response(gw, ctx, reply, kind, policy)
     ctx.upstream_s = reply.elapsed_s
     gw.metrics.upstream_seconds.labels(reply.upstream).observe(reply.elapsed_s)

@@ -15,7 +15,7 @@ from hegui.incidents import IncidentService
 from hegui.incidents.candidates import gateway_candidates
 from hegui.incidents.sources import from_gateway_event
 from hegui.policy import load_pack
-from tests.incidents.test_verify import project
+from tests.incidents.test_cli import gateway_project
 
 
 def request(request_id: str, days_ago: float, action: str, **stages: dict[str, str]) -> Event:
@@ -66,14 +66,7 @@ def test_uncovered_output_stops_by_risk(store_url: str) -> None:
 
 
 def test_the_candidates_command(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'hegui.db'}"
-    config = project(tmp_path, url).path
-    assert config is not None
-    with open(config, "a", encoding="utf-8") as handle:
-        handle.write(
-            "gateway:\n  upstreams: [{base_url: 'http://127.0.0.1:9/v1'}]\n"
-            "  labels: {implicit: false}\n"
-        )
+    config, url = gateway_project(tmp_path)
     engine = open_gateway_engine(url)
     try:
         append_one(

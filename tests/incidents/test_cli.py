@@ -146,14 +146,8 @@ def test_bad_input_exits_2_with_the_reason(tmp_path: Path, args: list[str], mess
     assert message in result.output
 
 
-def test_open_from_a_gateway_request_with_its_retained_content(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from hegui.gateway import tables as gw
-    from hegui.gateway.db import open_gateway_engine
-    from hegui.gateway.eventlog import Event, append_one, ts_us
-    from hegui.gateway.identity.crypto import FieldCipher
-
+def gateway_project(tmp_path: Path) -> tuple[Path, str]:
+    """A project on SQLite with a gateway section: its hegui.yaml and the store URL."""
     url = f"sqlite:///{tmp_path / 'hegui.db'}"
     config = project(tmp_path, url).path
     assert config is not None
@@ -162,6 +156,18 @@ def test_open_from_a_gateway_request_with_its_retained_content(
             "gateway:\n  upstreams: [{base_url: 'http://127.0.0.1:9/v1'}]\n"
             "  labels: {implicit: false}\n"
         )
+    return config, url
+
+
+def test_open_from_a_gateway_request_with_its_retained_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hegui.gateway import tables as gw
+    from hegui.gateway.db import open_gateway_engine
+    from hegui.gateway.eventlog import Event, append_one, ts_us
+    from hegui.gateway.identity.crypto import FieldCipher
+
+    config, url = gateway_project(tmp_path)
     key = FieldCipher.generate_key()
     monkeypatch.setenv("HEGUI_GATEWAY_KEY", key)
     engine = open_gateway_engine(url)

@@ -18,11 +18,20 @@ from sqlalchemy import Engine, select
 
 from hegui.gateway import tables as gw
 from hegui.gateway.eventlog import from_us, ts_us
+from hegui.gateway.records import Action
 from hegui.incidents import tables as t
 from hegui.incidents.records import SourceKind
 
-STOPPED = ("block", "canned")
+STOPPED = tuple(a.value for a in Action if a.stops)
 """Output actions that mean the model generated content the gateway did not pass on."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Stop:
+    seen: datetime
+    event: str
+    request_id: str | None
+    model: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +55,7 @@ def gateway_candidates(
     """Output stops since ``since`` that no incident references, by risk code, the most
     recently seen group first."""
     covered = _covered_requests(incidents)
-    found: dict[str | None, list[tuple[datetime, str, str | None, str | None]]] = {}
+    found: dict[str | None, list[_Stop]] = {}
     query = (
         select(
             gw.events.c.chain_id,
@@ -72,7 +81,7 @@ def gateway_candidates(
                 continue
             model = detail.get("model")
             found.setdefault(output.get("risk"), []).append(
-                (
+                _Stop(
                     from_us(row.ts_us),
                     f"{row.chain_id}:{row.seq}",
                     row.request_id,
@@ -83,11 +92,11 @@ def gateway_candidates(
         CandidateGroup(
             risk=risk,
             requests=len(stops),
-            first_seen=stops[0][0],
-            last_seen=stops[-1][0],
-            latest_event=stops[-1][1],
-            latest_request=stops[-1][2],
-            models=tuple(sorted({m for *_, m in stops if m})),
+            first_seen=stops[0].seen,
+            last_seen=stops[-1].seen,
+            latest_event=stops[-1].event,
+            latest_request=stops[-1].request_id,
+            models=tuple(sorted({s.model for s in stops if s.model})),
         )
         for risk, stops in found.items()
     ]
